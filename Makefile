@@ -1,0 +1,73 @@
+# mod_broadcast -- build, install, test, run, benchmark.
+#
+#   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
+#   make install    install it with apxs -i
+#   make test       unit tests + Apache::Test suite, one prove summary
+#   make run        the embedded default on 127.0.0.1:8080 (foreground)
+#   make bench      benchmarks in bench/ (wrk, ratios against the core)
+
+APXS     ?= /usr/bin/apxs
+HTTPD    ?= /usr/sbin/apache2
+CC       ?= gcc
+TEST_PORT ?= 8529
+RUN_PORT  ?= 8080
+
+WARN     = -Wall -Wextra -Werror
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c
+PURE_SRCS = src/range.c src/query.c src/path.c src/size.c
+SRCS     = $(MOD_SRCS) $(PURE_SRCS)
+HDRS     = $(wildcard include/*.h)
+LIBS     = -lcurl -ljansson -lcrypto
+
+MOD      = .libs/mod_broadcast.so
+
+APR_CFLAGS = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
+             $(shell apu-1-config --includes 2>/dev/null)
+APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
+             $(shell apu-1-config --link-ld --libs 2>/dev/null)
+
+UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size
+
+.PHONY: all install test unit run bench clean deps check-deps
+
+all: $(MOD)
+
+$(MOD): $(SRCS) $(HDRS)
+	$(APXS) -c -o mod_broadcast.la -Iinclude \
+	    $(addprefix -Wc$(comma),$(WARN)) $(SRCS) $(LIBS)
+
+comma := ,
+
+install: $(MOD)
+	$(APXS) -i -n broadcast mod_broadcast.la
+
+# ---- unit tests: pure C files, no httpd --------------------------------
+build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
+	@mkdir -p build
+	$(CC) $(WARN) -g -O1 -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
+	    $(PURE_SRCS) $(APR_LIBS)
+
+unit: $(UNIT_TESTS)
+
+# ---- the whole suite ----------------------------------------------------
+# t/run-suite builds the test data, starts a real Apache on 127.0.0.1,
+# runs every test file through one prove, stops Apache, and fails if any
+# test failed, was skipped, or if no test ran at all.
+test: deps
+	$(MAKE) all unit
+	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
+
+deps:
+	@bash .ci/install-deps
+
+run:
+	RUN_PORT=$(RUN_PORT) HTTPD=$(HTTPD) conf/run.sh
+
+bench: $(MOD)
+	bench/range.sh
+
+clean:
+	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
+	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
+	    t/conf/extra.conf t/conf/modules.conf t/data t/htdocs/index.html \
+	    t/conf/mime.types t/state

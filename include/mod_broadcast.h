@@ -1,0 +1,44 @@
+/*
+ * mod_broadcast.h -- what the httpd-facing files of mod_broadcast share:
+ * the module record, the per-directory configuration and the handlers.
+ */
+#ifndef MOD_BROADCAST_H
+#define MOD_BROADCAST_H
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+
+extern module AP_MODULE_DECLARE_DATA broadcast_module;
+
+/* Every log message of the module starts with its own tag; httpd's APLOGNO
+ * numbers are reserved for httpd itself. */
+#define MBLOGNO(n) "mod_broadcast MB" #n ": "
+
+#define MB_UNSET (-1)
+
+typedef struct {
+    const char *video_root;       /* BroadcastVideoRoot: query mode      */
+    const char *video_root_real;  /* its canonical path, when it exists  */
+    const char *dir_path;         /* the <Directory> this config is for  */
+    const char *path_param;       /* BroadcastPathParam                  */
+    apr_off_t max_chunk;          /* BroadcastMaxChunk, 0 = no cap       */
+} mb_dir_conf;
+
+void *mb_create_dir_conf(apr_pool_t *p, char *dir);
+void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv);
+int mb_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                   server_rec *s);
+
+const char *mb_cmd_video_root(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_path_param(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
+
+/* Handlers (one per SetHandler name). */
+int mb_video_handler(request_rec *r);
+
+#define MB_HANDLER_VIDEO "broadcast-video"
+#define MB_DEFAULT_PATH_PARAM "path"
+#define MB_DEFAULT_MAX_CHUNK ((apr_off_t)8 * 1024 * 1024)
+
+#endif /* MOD_BROADCAST_H */

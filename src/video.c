@@ -1,0 +1,253 @@
+/*
+ * video.c -- the broadcast-video handler: files served with HTTP Range,
+ * confined to a root, through file buckets (sendfile, constant memory).
+ *
+ * Single ranges are answered here, capped at BroadcastMaxChunk.  Requests
+ * with several ranges get the whole file as a 200 brigade and httpd's own
+ * byterange filter builds the multipart/byteranges answer, with MaxRanges,
+ * MaxRangeOverlaps and MaxRangeReversals still in force.
+ */
+#include "mod_broadcast.h"
+#include "mb_path.h"
+#include "mb_query.h"
+#include "mb_range.h"
+
+#include <http_core.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <apr_strings.h>
+
+APLOG_USE_MODULE(broadcast);
+
+/* Media types for streaming files that mod_mime's default table gets
+ * wrong or lacks (Debian maps .ts to Qt Linguist). Used only when mod_mime
+ * gave nothing or that known-wrong answer; AddType always wins. */
+static const char *fallback_type(const char *filename)
+{
+    static const struct { const char *ext, *type; } table[] = {
+        { ".ts",   "video/mp2t" },
+        { ".m3u8", "application/vnd.apple.mpegurl" },
+        { ".mp4",  "video/mp4" },
+        { ".m4s",  "video/iso.segment" },
+        { ".aac",  "audio/aac" },
+        { ".vtt",  "text/vtt" },
+    };
+    const char *dot = strrchr(filename, '.');
+    size_t i;
+
+    if (dot && !ap_strchr_c(dot, '/')) {
+        for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+            if (!strcasecmp(dot, table[i].ext)) {
+                return table[i].type;
+            }
+        }
+    }
+    return "application/octet-stream";
+}
+
+static void set_content_type(request_rec *r)
+{
+    if (r->content_type == NULL
+        || !strcasecmp(r->content_type, "text/vnd.trolltech.linguist")) {
+        ap_set_content_type(r, fallback_type(r->filename));
+    }
+}
+
+/* Find the file of a query-mode request (BroadcastVideoRoot).  Returns OK
+ * with r->filename and r->finfo set, or an HTTP status. */
+static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
+{
+    const char *param = conf->path_param ? conf->path_param
+                                         : MB_DEFAULT_PATH_PARAM;
+    const char *name = NULL, *root, *real = NULL;
+    mb_path_e pe;
+    apr_status_t rv;
+
+    switch (mb_query_get(r->pool, r->args, param, &name)) {
+    case MB_QUERY_ABSENT:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0101) "no '%s' parameter", param);
+        return HTTP_BAD_REQUEST;
+    case MB_QUERY_BAD:
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0102) "malformed '%s' parameter", param);
+        return HTTP_BAD_REQUEST;
+    case MB_QUERY_OK:
+        break;
+    }
+    if (mb_path_check_relative(name) != MB_PATH_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0103) "refused file name in '%s'", param);
+        return HTTP_BAD_REQUEST;
+    }
+
+    root = conf->video_root_real;
+    if (root == NULL
+        && (root = mb_path_realpath(r->pool, conf->video_root)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0104) "BroadcastVideoRoot %s does not exist",
+                      conf->video_root);
+        return HTTP_NOT_FOUND;
+    }
+
+    pe = mb_path_confine(r->pool, root,
+                         apr_pstrcat(r->pool, root, "/", name, NULL), &real);
+    if (pe == MB_PATH_OUTSIDE) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0105) "refused: %s leads outside %s",
+                      name, root);
+        return HTTP_FORBIDDEN;
+    }
+    if (pe != MB_PATH_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0106) "not found: %s", name);
+        return HTTP_NOT_FOUND;
+    }
+
+    r->filename = (char *)real;
+    rv = apr_stat(&r->finfo, real, APR_FINFO_MIN, r->pool);
+    if (rv != APR_SUCCESS) {
+        return HTTP_NOT_FOUND;
+    }
+    /* The media type of the named file, by mod_mime's rules for it. */
+    r->content_type = NULL;
+    ap_run_type_checker(r);
+    return OK;
+}
+
+/* Mapped mode: the core already mapped the URL to r->filename; make sure
+ * that, symlinks resolved, it stays inside its <Directory> (or the
+ * DocumentRoot). */
+static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
+{
+    const char *root = conf->dir_path, *real = NULL;
+
+    if (r->finfo.filetype == APR_NOFILE || (r->path_info && *r->path_info)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0107) "not found: %s%s", r->filename,
+                      r->path_info ? r->path_info : "");
+        return HTTP_NOT_FOUND;
+    }
+    if (root == NULL) {
+        root = mb_path_realpath(r->pool, ap_document_root(r));
+    }
+    if (root == NULL
+        || mb_path_confine(r->pool, root, r->filename, &real) != MB_PATH_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0108) "refused: %s leads outside %s",
+                      r->filename, root ? root : "(no root)");
+        return HTTP_FORBIDDEN;
+    }
+    return OK;
+}
+
+int mb_video_handler(request_rec *r)
+{
+    const mb_dir_conf *conf;
+    core_dir_config *core;
+    apr_file_t *fd = NULL;
+    apr_bucket_brigade *bb;
+    apr_status_t rv;
+    apr_off_t size, start = 0, length;
+    uint64_t first = 0, last = 0;
+    const char *range;
+    mb_range_e kind = MB_RANGE_NONE;
+    int status;
+
+    if (strcmp(r->handler, MB_HANDLER_VIDEO)) {
+        return DECLINED;
+    }
+    r->allowed |= (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_OPTIONS);
+    if (r->method_number == M_OPTIONS) {
+        return DECLINED;            /* the core answers with Allow */
+    }
+    if (r->method_number != M_GET) {   /* HEAD is M_GET, header_only */
+        return HTTP_METHOD_NOT_ALLOWED;
+    }
+
+    conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
+    status = conf->video_root ? resolve_query_file(r, conf)
+                              : check_mapped_file(r, conf);
+    if (status != OK) {
+        return status;
+    }
+    if (r->finfo.filetype != APR_REG) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0109) "not a regular file: %s", r->filename);
+        return HTTP_NOT_FOUND;
+    }
+
+    core = ap_get_core_module_config(r->per_dir_config);
+    rv = apr_file_open(&fd, r->filename,
+                       APR_READ | APR_BINARY
+                       | AP_SENDFILE_ENABLED(core->enable_sendfile),
+                       0, r->pool);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(0110) "cannot open %s", r->filename);
+        return HTTP_FORBIDDEN;
+    }
+    size = r->finfo.size;
+
+    set_content_type(r);
+    ap_update_mtime(r, r->finfo.mtime);
+    ap_set_last_modified(r);
+    ap_set_etag_fd(r, fd);
+    ap_set_accept_ranges(r);
+
+    status = ap_meets_conditions(r);
+    if (status != OK) {
+        return status;              /* 304 or 412 */
+    }
+
+    /* Only Range is honoured; the obsolete Request-Range would make the
+     * byterange filter cut our 200 answer behind our back. */
+    apr_table_unset(r->headers_in, "Request-Range");
+    range = apr_table_get(r->headers_in, "Range");
+    if (range && ap_condition_if_range(r, r->headers_out)
+                     != AP_CONDITION_NOMATCH) {
+        kind = mb_range_parse(range, (uint64_t)size, &first, &last);
+    }
+    switch (kind) {
+    case MB_RANGE_SINGLE:
+        last = mb_range_cap(first, last,
+                            (uint64_t)(conf->max_chunk == MB_UNSET
+                                           ? MB_DEFAULT_MAX_CHUNK
+                                           : conf->max_chunk));
+        start = (apr_off_t)first;
+        length = (apr_off_t)(last - first + 1);
+        r->status = HTTP_PARTIAL_CONTENT;
+        apr_table_setn(r->headers_out, "Content-Range",
+                       apr_psprintf(r->pool, "bytes %" APR_OFF_T_FMT "-%"
+                                    APR_OFF_T_FMT "/%" APR_OFF_T_FMT,
+                                    start, start + length - 1, size));
+        break;
+    case MB_RANGE_UNSATISFIABLE:
+        apr_table_setn(r->err_headers_out, "Content-Range",
+                       apr_psprintf(r->pool, "bytes */%" APR_OFF_T_FMT,
+                                    size));
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0111) "unsatisfiable range for %s (%"
+                      APR_OFF_T_FMT " bytes)", r->filename, size);
+        return HTTP_RANGE_NOT_SATISFIABLE;
+    case MB_RANGE_MULTI:
+        length = size;              /* the byterange filter takes over */
+        break;
+    default:
+        /* absent, invalid, or If-Range did not match: the whole file, and
+         * the byterange filter must not reinterpret the header */
+        if (range) {
+            apr_table_unset(r->headers_in, "Range");
+        }
+        length = size;
+        break;
+    }
+
+    ap_set_content_length(r, length);
+    bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    if (!r->header_only && length > 0) {
+        apr_brigade_insert_file(bb, fd, start, length, r->pool);
+    }
+    APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
+    return ap_pass_brigade_fchk(r, bb, NULL);
+}
