@@ -13,7 +13,7 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c
 PURE_SRCS = src/range.c src/query.c src/path.c src/size.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
