@@ -157,7 +157,7 @@ int mb_video_handler(request_rec *r)
     if (strcmp(r->handler, MB_HANDLER_VIDEO)) {
         return DECLINED;
     }
-    r->allowed |= (AP_METHOD_BIT << M_GET) | (AP_METHOD_BIT << M_OPTIONS);
+    ap_allow_standard_methods(r, MERGE_ALLOW, M_GET, M_OPTIONS, -1);
     if (r->method_number == M_OPTIONS) {
         return DECLINED;            /* the core answers with Allow */
     }
