@@ -14,7 +14,8 @@ RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
 MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c
-PURE_SRCS = src/range.c src/query.c src/path.c src/size.c
+PURE_SRCS = src/range.c src/query.c src/path.c src/size.c \
+            src/html.c src/chart.c src/status_params.c src/sqltime.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto
@@ -26,7 +27,8 @@ APR_CFLAGS = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
 APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
              $(shell apu-1-config --link-ld --libs 2>/dev/null)
 
-UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size
+UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
+             build/unit_html build/unit_chart build/unit_status
 
 .PHONY: all install test unit run bench clean deps check-deps
 
