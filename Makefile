@@ -13,9 +13,10 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c \
+           src/watchlog.c src/status.c
 PURE_SRCS = src/range.c src/query.c src/path.c src/size.c \
-            src/html.c src/chart.c src/status_params.c src/sqltime.c
+            src/html.c src/chart.c src/status_params.c src/sqltime.c src/text.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto
@@ -28,7 +29,7 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
              $(shell apu-1-config --link-ld --libs 2>/dev/null)
 
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
-             build/unit_html build/unit_chart build/unit_status
+             build/unit_html build/unit_chart build/unit_status build/unit_text
 
 .PHONY: all install test unit run bench clean deps check-deps
 
@@ -72,4 +73,4 @@ clean:
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
 	    t/conf/extra.conf t/conf/modules.conf t/data t/htdocs/index.html \
-	    t/conf/mime.types t/state
+	    t/conf/mime.types t/conf/watch-pg.conf t/state

@@ -3,6 +3,10 @@
  * registration of mod_broadcast.  Glue only: the work is done in src/.
  */
 #include "mod_broadcast.h"
+#include "mb_watch.h"
+
+#include <http_protocol.h>
+#include <http_request.h>
 
 static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastVideoRoot", mb_cmd_video_root, NULL,
@@ -15,14 +19,37 @@ static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,
                   "Most bytes sent for one range (K/M/G suffix, 0 = no "
                   "cap; default 8M)"),
+    AP_INIT_FLAG("BroadcastWatchLog", mb_cmd_watch_log, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "Record every playback request in the watch log through "
+                 "mod_dbd (default Off)"),
+    AP_INIT_TAKE1("BroadcastWatchLogQueue", mb_cmd_watch_queue, NULL,
+                  RSRC_CONF,
+                  "Most watch log rows a child process holds in memory "
+                  "before it drops new ones (default 10000)"),
+    AP_INIT_TAKE1("BroadcastWatchLogFlush", mb_cmd_watch_flush, NULL,
+                  RSRC_CONF,
+                  "Milliseconds a watch log row may wait to be written "
+                  "with others in one transaction (default 500)"),
+    AP_INIT_TAKE1("BroadcastWatchLogReport", mb_cmd_watch_report, NULL,
+                  RSRC_CONF,
+                  "Seconds between two error log reports of dropped watch "
+                  "log rows (default 60)"),
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };
 
 static void mb_register_hooks(apr_pool_t *p)
 {
     (void)p;
+    ap_hook_pre_config(mb_watch_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mb_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_watch_mark, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(mb_watch_log_transaction, NULL, NULL,
+                            APR_HOOK_MIDDLE);
+    mb_watch_register_filter();
 }
 
 AP_DECLARE_MODULE(broadcast) = {

@@ -23,6 +23,7 @@ typedef struct {
     const char *dir_path;         /* the <Directory> this config is for  */
     const char *path_param;       /* BroadcastPathParam                  */
     apr_off_t max_chunk;          /* BroadcastMaxChunk, 0 = no cap       */
+    int watch_log;                /* BroadcastWatchLog On/Off (MB_UNSET) */
 } mb_dir_conf;
 
 void *mb_create_dir_conf(apr_pool_t *p, char *dir);
@@ -38,6 +39,7 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
 int mb_video_handler(request_rec *r);
 
 #define MB_HANDLER_VIDEO "broadcast-video"
+#define MB_HANDLER_STATUS "broadcast-status"
 #define MB_DEFAULT_PATH_PARAM "path"
 #define MB_DEFAULT_MAX_CHUNK ((apr_off_t)8 * 1024 * 1024)
 

@@ -3,6 +3,7 @@
  */
 #include "mb_html.h"
 
+#include <apr_strings.h>
 #include <string.h>
 
 const char *mb_html_escape(apr_pool_t *p, const char *s)
@@ -69,4 +70,23 @@ const char *mb_url_escape(apr_pool_t *p, const char *s)
     }
     *o = '\0';
     return out;
+}
+
+const char *mb_bytes_format(apr_pool_t *p, apr_int64_t n)
+{
+    static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB", "PiB" };
+    double v;
+    int u = -1;
+
+    if (n < 1024) {
+        return apr_psprintf(p, "%" APR_INT64_T_FMT " B", n > 0 ? n : 0);
+    }
+    v = (double)n;
+    while (v >= 1024 && u < 4) {
+        v /= 1024;
+        u++;
+    }
+    return apr_psprintf(p, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s"
+                                                        : "%.0f %s",
+                        v, unit[u]);
 }

@@ -64,6 +64,19 @@ int main(void)
     url(p, "\"<>'%+", "%22%3C%3E%27%25%2B");
     url(p, "\xc3\xa9", "%C3%A9");
 
+    ok(!strcmp(mb_bytes_format(p, -3), "0 B"), "bytes: negative");
+    ok(!strcmp(mb_bytes_format(p, 0), "0 B"), "bytes: 0");
+    ok(!strcmp(mb_bytes_format(p, 1023), "1023 B"), "bytes: 1023");
+    ok(!strcmp(mb_bytes_format(p, 1536), "1.50 KiB"), "bytes: 1.5 KiB");
+    ok(!strcmp(mb_bytes_format(p, 3 * 1024 * 1024 + 123), "3.00 MiB"),
+       "bytes: 3 MiB");
+    ok(!strcmp(mb_bytes_format(p, APR_INT64_C(50) * 1024 * 1024 * 1024),
+               "50.0 GiB"), "bytes: 50 GiB");
+    ok(!strcmp(mb_bytes_format(p, APR_INT64_C(500) * 1024 * 1024), "500 MiB"),
+       "bytes: 500 MiB");
+    ok(!strcmp(mb_bytes_format(p, APR_INT64_MAX), "8192 PiB"),
+       "bytes: the largest (got %s)", mb_bytes_format(p, APR_INT64_MAX));
+
     apr_pool_destroy(p);
     apr_terminate();
     return done_testing();
