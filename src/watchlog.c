@@ -434,9 +434,8 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
     apr_pool_t *p = b->pool;
     ap_dbd_t *dbd;
     apr_dbd_prepared_t *st;
-    apr_dbd_transaction_t *txn = NULL;
     watch_row *row;
-    int n = 0, rc = 0, nrows;
+    int n = 0, rc = 0, nrows, in_txn = 0;
 
     for (row = b->head; row; row = row->next) {
         n += row->s == s;
@@ -444,7 +443,8 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
     *n_rows = n;
     dbd = mb_dbd_open(p, s);
     if (dbd == NULL) {
-        *why = "no database connection (mod_dbd could not open one)";
+        *why = apr_pstrcat(p, s->server_hostname, ": no database "
+                           "connection (mod_dbd could not open one)", NULL);
         for (row = b->head; row; row = row->next) {
             if (row->s == s) {
                 row->s = NULL;
@@ -452,16 +452,24 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
         }
         return 0;
     }
+    /* BEGIN and COMMIT as plain statements rather than
+     * apr_dbd_transaction_start/end: the pgsql driver of APR-util 1.6
+     * dereferences a NULL transaction when BEGIN fails on a connection the
+     * server has dropped, and crashes the process. */
     st = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT);
     if (st == NULL) {
         rc = -1;
         *why = "the insert statement is not prepared";
     }
-    else if ((rc = apr_dbd_transaction_start(dbd->driver, p, dbd->handle,
-                                             &txn)) != 0) {
+    else if ((rc = apr_dbd_query(dbd->driver, dbd->handle, &nrows,
+                                 strcmp(mb_dbd_engine(dbd), "sqlite3")
+                                     ? "BEGIN" : "BEGIN IMMEDIATE")) != 0) {
         *why = apr_pstrcat(p, "cannot start a transaction: ",
                            apr_dbd_error(dbd->driver, dbd->handle, rc),
                            NULL);
+    }
+    else {
+        in_txn = 1;
     }
     for (row = b->head; row; row = row->next) {
         if (row->s != s) {
@@ -483,22 +491,23 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
                                NULL);
         }
     }
-    if (txn) {
-        if (rc != 0) {
-            /* make sure the transaction ends in a rollback */
-            apr_dbd_transaction_mode_set(dbd->driver, txn,
-                                         APR_DBD_TRANSACTION_ROLLBACK);
-        }
-        int end = apr_dbd_transaction_end(dbd->driver, p, txn);
+    if (in_txn) {
+        int end = apr_dbd_query(dbd->driver, dbd->handle, &nrows,
+                                rc == 0 ? "COMMIT" : "ROLLBACK");
 
         if (end != 0 && rc == 0) {
             rc = end;
             *why = apr_pstrcat(p, "commit failed: ",
                                apr_dbd_error(dbd->driver, dbd->handle, end),
                                NULL);
+            /* SQLite keeps a transaction open after a failed COMMIT */
+            apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
         }
     }
     mb_dbd_close(s, dbd);
+    if (rc != 0) {
+        *why = apr_pstrcat(p, s->server_hostname, ": ", *why, NULL);
+    }
     return rc == 0 ? n : 0;
 }
 
