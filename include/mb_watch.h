@@ -33,6 +33,11 @@ extern const mb_dbd_stmt mb_watch_stmts[];
 #define MB_SQL_WATCH_RECENT   "mb_watch_recent"
 #define MB_SQL_WATCH_VIEWERS  "mb_watch_viewers"
 
+/* Prepare the watch log's statements again on `dbd`, a PostgreSQL session
+ * that mod_dbd reconnected (PQreset) and that lost them.  0 on success; -1
+ * on failure or for SQLite (whose statements are never lost). */
+int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd);
+
 /* Directives. */
 const char *mb_cmd_watch_log(cmd_parms *cmd, void *dcfg, int on);
 const char *mb_cmd_watch_queue(cmd_parms *cmd, void *dcfg, const char *arg);

@@ -108,8 +108,9 @@ const char *mb_chart_svg(apr_pool_t *p, const apr_int64_t *counts, int n,
                      PAD_LEFT + plot_w, MB_CHART_HEIGHT - 8,
                      hhmm(p, first_minute + n - 1)));
     PUT(apr_psprintf(p, "<text class=\"mb-total\" x=\"%d\" y=\"%d\" "
-                     "text-anchor=\"end\" font-size=\"11\" fill=\"#666\">"
-                     "%" APR_INT64_T_FMT " in %d min</text>", PAD_LEFT + plot_w, PAD_TOP + 9,
+                     "font-size=\"11\" fill=\"#666\">"
+                     "%" APR_INT64_T_FMT " in %d min</text>", PAD_LEFT + 6,
+                     PAD_TOP + 9,
                      total, n));
     PUT("</svg>");
 #undef PUT

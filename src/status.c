@@ -60,6 +60,7 @@ typedef struct {
     apr_int64_t chart_first;    /* minute number of chart[0]         */
     apr_array_header_t *log;    /* log_row                           */
     int has_more;               /* an older page exists              */
+    int reprepared;             /* statements prepared again         */
 } status_data;
 
 static apr_int64_t num(const char *s)
@@ -87,6 +88,17 @@ static apr_dbd_results_t *select_rows(status_data *d, const char *label,
     }
     rc = apr_dbd_pselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st,
                          1, n, args);
+    if (rc != 0 && !d->reprepared) {
+        /* a PostgreSQL session that mod_dbd reconnected lost its
+         * prepared statements */
+        d->reprepared = 1;
+        if (mb_watch_reprepare(r->server, d->dbd) == 0
+            && (st = mb_dbd_statement(r->server, d->dbd, label)) != NULL) {
+            res = NULL;
+            rc = apr_dbd_pselect(d->dbd->driver, r->pool, d->dbd->handle,
+                                 &res, st, 1, n, args);
+        }
+    }
     if (rc != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0601) "status: %s failed: %s", label,
@@ -254,6 +266,47 @@ static int load(status_data *d)
         }
     }
     return OK;
+}
+
+/* Release the connection of the request. */
+static apr_status_t close_dbd(void *data)
+{
+    status_data *d = data;
+
+    mb_dbd_close(d->r->server, d->dbd);
+    return APR_SUCCESS;
+}
+
+/* A working connection: one pooled before a restart of the database fails
+ * its first statement, so it is tried with a trivial one and, failing,
+ * given back (mod_dbd then reconnects) for one more try. */
+static int open_dbd(status_data *d)
+{
+    request_rec *r = d->r;
+    int i, rc = 0;
+
+    for (i = 0; i < 2; i++) {
+        apr_dbd_results_t *res = NULL;
+
+        d->dbd = mb_dbd_open(r->pool, r->server);
+        if (d->dbd == NULL) {
+            break;
+        }
+        rc = apr_dbd_select(d->dbd->driver, r->pool, d->dbd->handle, &res,
+                            "SELECT 1", 1);
+        if (rc == 0) {
+            apr_pool_cleanup_register(r->pool, d, close_dbd,
+                                      apr_pool_cleanup_null);
+            return OK;
+        }
+        mb_dbd_close(r->server, d->dbd);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                  MBLOGNO(0604) "status: database unavailable%s",
+                  d->dbd ? " (it fails even a SELECT 1)"
+                         : " (mod_dbd gave no connection)");
+    d->dbd = NULL;
+    return HTTP_SERVICE_UNAVAILABLE;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -618,7 +671,7 @@ static void send_html(status_data *d)
 
 int mb_status_handler(request_rec *r)
 {
-    status_data d;
+    status_data *d;
     const char *err;
     int status;
 
@@ -629,9 +682,10 @@ int mb_status_handler(request_rec *r)
     if (r->method_number != M_GET) {
         return HTTP_METHOD_NOT_ALLOWED;
     }
-    memset(&d, 0, sizeof(d));
-    d.r = r;
-    err = mb_status_params_parse(r->pool, r->args, &d.sp);
+    /* in the request pool: the connection's cleanup refers to it */
+    d = apr_pcalloc(r->pool, sizeof(*d));
+    d->r = r;
+    err = mb_status_params_parse(r->pool, r->args, &d->sp);
     if (err) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0603) "status: bad request: %s", err);
@@ -640,11 +694,11 @@ int mb_status_handler(request_rec *r)
         ap_rprintf(r, "Bad request: %s\n", err);
         return OK;
     }
-    d.dbd = mb_dbd_acquire(r);
-    if (d.dbd == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
+    status = open_dbd(d);
+    if (status != OK) {
+        return status;
     }
-    status = load(&d);
+    status = load(d);
     if (status != OK) {
         return status;
     }
@@ -655,15 +709,15 @@ int mb_status_handler(request_rec *r)
                    "img-src data:; form-action 'self'; base-uri 'none'; "
                    "frame-ancestors 'none'");
     if (r->header_only) {
-        ap_set_content_type(r, d.sp.json ? "application/json"
+        ap_set_content_type(r, d->sp.json ? "application/json"
                                          : "text/html; charset=utf-8");
         return OK;
     }
-    if (d.sp.json) {
-        send_json(&d);
+    if (d->sp.json) {
+        send_json(d);
     }
     else {
-        send_html(&d);
+        send_html(d);
     }
     return OK;
 }

@@ -33,6 +33,7 @@
 
 #include <http_protocol.h>
 #include <http_request.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <apr_thread_cond.h>
 #include <apr_thread_mutex.h>
@@ -426,57 +427,64 @@ int mb_watch_log_transaction(request_rec *r)
 
 /* ---- the writer ---------------------------------------------------------- */
 
-/* Write the rows of server `s` in `b` (and mark them handled) in one
- * transaction.  Returns the number written; on failure 0, with *why. */
-static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
-                             const char **why)
+int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
+{
+    const mb_dbd_stmt *st;
+
+    if (!strcmp(mb_dbd_engine(dbd), "sqlite3")) {
+        return -1;                  /* SQLite statements do not go away */
+    }
+    for (st = mb_watch_stmts; st->label; st++) {
+        apr_dbd_prepared_t *ps = NULL;
+        int rc = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle,
+                                 st->sql, st->label, &ps);
+
+        if (rc != 0) {
+            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
+                         MBLOGNO(0503) "watch log: cannot prepare %s again: "
+                         "%s", st->label,
+                         apr_dbd_error(dbd->driver, dbd->handle, rc));
+            return -1;
+        }
+        apr_hash_set(dbd->prepared, st->label, APR_HASH_KEY_STRING, ps);
+    }
+    ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                 MBLOGNO(0504) "watch log: statements prepared again on a "
+                 "reconnected database session");
+    return 0;
+}
+
+/* One try at writing the rows of server `s` in `b` in one transaction on
+ * `dbd`.  Returns 0, or the failing step (1 BEGIN, 2 INSERT, 3 COMMIT)
+ * with *why. */
+static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
+                      const char **why)
 {
     apr_pool_t *p = b->pool;
-    ap_dbd_t *dbd;
     apr_dbd_prepared_t *st;
     watch_row *row;
-    int n = 0, rc = 0, nrows, in_txn = 0;
+    int rc, nrows;
 
-    for (row = b->head; row; row = row->next) {
-        n += row->s == s;
-    }
-    *n_rows = n;
-    dbd = mb_dbd_open(p, s);
-    if (dbd == NULL) {
-        *why = apr_pstrcat(p, s->server_hostname, ": no database "
-                           "connection (mod_dbd could not open one)", NULL);
-        for (row = b->head; row; row = row->next) {
-            if (row->s == s) {
-                row->s = NULL;
-            }
-        }
-        return 0;
+    st = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT);
+    if (st == NULL) {
+        *why = "the insert statement is not prepared";
+        return 2;
     }
     /* BEGIN and COMMIT as plain statements rather than
      * apr_dbd_transaction_start/end: the pgsql driver of APR-util 1.6
-     * dereferences a NULL transaction when BEGIN fails on a connection the
-     * server has dropped, and crashes the process. */
-    st = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT);
-    if (st == NULL) {
-        rc = -1;
-        *why = "the insert statement is not prepared";
-    }
-    else if ((rc = apr_dbd_query(dbd->driver, dbd->handle, &nrows,
-                                 strcmp(mb_dbd_engine(dbd), "sqlite3")
-                                     ? "BEGIN" : "BEGIN IMMEDIATE")) != 0) {
+     * dereferences a NULL transaction when BEGIN fails on a connection
+     * the server has dropped, and crashes the process. */
+    rc = apr_dbd_query(dbd->driver, dbd->handle, &nrows,
+                       strcmp(mb_dbd_engine(dbd), "sqlite3")
+                           ? "BEGIN" : "BEGIN IMMEDIATE");
+    if (rc != 0) {
         *why = apr_pstrcat(p, "cannot start a transaction: ",
                            apr_dbd_error(dbd->driver, dbd->handle, rc),
                            NULL);
-    }
-    else {
-        in_txn = 1;
+        return 1;
     }
     for (row = b->head; row; row = row->next) {
         if (row->s != s) {
-            continue;
-        }
-        row->s = NULL;
-        if (rc != 0) {
             continue;
         }
         rc = apr_dbd_pvquery(
@@ -489,26 +497,73 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
             *why = apr_pstrcat(p, "insert failed: ",
                                apr_dbd_error(dbd->driver, dbd->handle, rc),
                                NULL);
-        }
-    }
-    if (in_txn) {
-        int end = apr_dbd_query(dbd->driver, dbd->handle, &nrows,
-                                rc == 0 ? "COMMIT" : "ROLLBACK");
-
-        if (end != 0 && rc == 0) {
-            rc = end;
-            *why = apr_pstrcat(p, "commit failed: ",
-                               apr_dbd_error(dbd->driver, dbd->handle, end),
-                               NULL);
-            /* SQLite keeps a transaction open after a failed COMMIT */
             apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
+            return 2;
         }
     }
-    mb_dbd_close(s, dbd);
+    rc = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "COMMIT");
     if (rc != 0) {
-        *why = apr_pstrcat(p, s->server_hostname, ": ", *why, NULL);
+        *why = apr_pstrcat(p, "commit failed: ",
+                           apr_dbd_error(dbd->driver, dbd->handle, rc),
+                           NULL);
+        /* SQLite keeps the transaction open after a failed COMMIT */
+        apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
+        return 3;
     }
-    return rc == 0 ? n : 0;
+    return 0;
+}
+
+/* Write the rows of server `s` in `b` (and mark them handled).  A pooled
+ * connection that the database dropped (a restart) fails its BEGIN: it is
+ * given back, and mod_dbd reconnects it on the next open; a reconnected
+ * PostgreSQL session has lost its prepared statements: they are prepared
+ * again.  Returns the number written, and sets *n_rows and (on failure)
+ * *why. */
+static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
+                             const char **why)
+{
+    apr_pool_t *p = b->pool;
+    ap_dbd_t *dbd = NULL;
+    watch_row *row;
+    int n = 0, step = -1, attempt, reprepared = 0;
+
+    for (row = b->head; row; row = row->next) {
+        n += row->s == s;
+    }
+    *n_rows = n;
+    for (attempt = 0; attempt < 4 && step != 0; attempt++) {
+        if (dbd == NULL && (dbd = mb_dbd_open(p, s)) == NULL) {
+            *why = "no database connection (mod_dbd could not open one)";
+            break;
+        }
+        step = write_once(b, s, dbd, why);
+        if (step == 1) {            /* BEGIN: maybe a dropped connection */
+            mb_dbd_close(s, dbd);
+            dbd = NULL;
+        }
+        else if (step == 2 && !reprepared) {
+            reprepared = 1;
+            if (mb_watch_reprepare(s, dbd) != 0) {
+                break;
+            }
+        }
+        else if (step != 0) {
+            break;
+        }
+    }
+    if (dbd) {
+        mb_dbd_close(s, dbd);
+    }
+    for (row = b->head; row; row = row->next) {
+        if (row->s == s) {
+            row->s = NULL;
+        }
+    }
+    if (step != 0) {
+        *why = apr_pstrcat(p, s->server_hostname, ": ", *why, NULL);
+        return 0;
+    }
+    return n;
 }
 
 /* Write a whole batch, one transaction per server.  Returns the rows that

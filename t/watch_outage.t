@@ -117,6 +117,22 @@ sub rows { sql($_[0], "SELECT COUNT(*) FROM watch_log WHERE user_agent = "
     check_viewers('pgsql, back', @w);
     is wait_count('pgsql', "user_agent = " . quote($tag2), 10, 15), 10,
        'pgsql: logging resumes when the server is back';
+
+    # A restart between two requests: the pooled connections are dropped
+    # by the server without anybody noticing, and a reconnected session
+    # has lost its prepared statements.  Nothing may be lost for that.
+    my $mark2 = error_log_mark();
+    is system(@pg_ctl, '-m', 'fast', '-l', "$pgdata/../server.log",
+              'restart'), 0, 'pgsql: server restarted';
+    my $tag3 = tag('restarted-pgsql');
+    my @x = map { view('pgsql', $tag3, $_) } 1 .. 10;
+    check_viewers('pgsql, restarted', @x);
+    is wait_count('pgsql', "user_agent = " . quote($tag3), 10, 15), 10,
+       'pgsql: every row of after the restart is written';
+    is dropped_since($mark2), 0, 'pgsql: none dropped';
+    my $st = watch_request('pgsql', '/status?format=json',
+                           Authorization => 'Basic YWxpY2U6YWxpY2UtcHc=');
+    is $st->code, 200, 'pgsql: the status page reads after the restart';
 }
 
 done_testing();

@@ -12,7 +12,8 @@ use Apache::Test ();
 use Apache::TestRequest ();
 
 our @EXPORT_OK = qw(engines vhost watch_request sql sql_rows wait_count quote
-                    sqlite_db pg_params tag as_nobody dropped_since);
+                    sqlite_db pg_params tag as_nobody dropped_since
+                    forget_connections);
 
 sub engines { qw(sqlite pgsql) }
 sub vhost   { "watch-$_[0].test" }
@@ -48,6 +49,9 @@ sub watch_request {
     $req->header($_ => $h{$_}) for keys %h;
     return $ua->request($req);
 }
+
+# Drop the kept-alive connections (after a restart of the server).
+sub forget_connections { undef $ua }
 
 # Rows of a query, each an array ref; SQL NULL is undef.
 sub sql_rows {
