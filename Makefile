@@ -5,6 +5,7 @@
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
 #   make bench      benchmarks in bench/ (wrk, ratios against the core)
+#   make bench-watchlog   the cost of the watch log (log on / log off)
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -31,7 +32,7 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_html build/unit_chart build/unit_status build/unit_text
 
-.PHONY: all install test unit run bench clean deps check-deps
+.PHONY: all install test unit run bench bench-watchlog clean deps check-deps
 
 all: $(MOD)
 
@@ -68,6 +69,9 @@ run:
 
 bench: $(MOD)
 	bench/range.sh
+
+bench-watchlog: $(MOD)
+	bench/watchlog.sh
 
 clean:
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \

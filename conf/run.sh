@@ -24,6 +24,12 @@ cat > "$RUN/htdocs/index.html" <<HTML
 <video src="/videos/sample.mp4" controls width="640"></video>
 <p>Query API: <a href="/api/stream?path=sample.mp4">/api/stream?path=sample.mp4</a></p>
 HTML
+# The watch log's database (SQLite) and the status page's admin account.
+mkdir -p "$RUN/db"
+[ -s "$RUN/db/broadcast.sqlite" ] || sqlite3 "$RUN/db/broadcast.sqlite" \
+    < "$TOP/conf/schema/sqlite/watch_log.sql" >/dev/null
+[ -s "$RUN/admins.htpasswd" ] || htpasswd -cbB "$RUN/admins.htpasswd" admin admin 2>/dev/null
+if [ "$(id -u)" = 0 ]; then chown -R nobody:nogroup "$RUN/db"; fi
 chmod -R a+rX "$RUN"
 URL=http://127.0.0.1:$PORT
 cat <<MSG
@@ -32,9 +38,11 @@ mod_broadcast is running on $URL (Ctrl-C to stop)
   open:  $URL/                          a page that plays the sample
          $URL/videos/sample.mp4         mapped mode
          $URL/api/stream?path=sample.mp4  query mode
+         $URL/broadcast-status          who watched what (admin / admin)
   try:   curl -s -D - -o /dev/null -H 'Range: bytes=0-1023' '$URL/api/stream?path=sample.mp4'
 
 MSG
 export MB_RUN=$RUN MB_PORT=$PORT MB_TOP=$TOP MB_VIDEOS=$RUN/videos \
+       MB_DB=$RUN/db/broadcast.sqlite MB_ADMINS=$RUN/admins.htpasswd \
        MB_MODDIR=$(apxs -q LIBEXECDIR)
 exec "$HTTPD" -f "$TOP/conf/httpd-run.conf" -DFOREGROUND

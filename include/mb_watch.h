@@ -27,6 +27,7 @@
 extern const mb_dbd_stmt mb_watch_stmts[];
 
 #define MB_SQL_WATCH_INSERT   "mb_watch_insert"
+#define MB_SQL_WATCH_INSERT_MULTI "mb_watch_insert_multi"
 #define MB_SQL_WATCH_TOTALS   "mb_watch_totals"
 #define MB_SQL_WATCH_TOP      "mb_watch_top"
 #define MB_SQL_WATCH_CHART    "mb_watch_chart"

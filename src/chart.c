@@ -19,7 +19,8 @@ static const char *hhmm(apr_pool_t *p, apr_int64_t minute)
     if (m < 0) {
         m += 24 * 60;
     }
-    return apr_psprintf(p, "%02" APR_INT64_T_FMT ":%02" APR_INT64_T_FMT "", m / 60, m % 60);
+    return apr_psprintf(p, "%02" APR_INT64_T_FMT ":%02" APR_INT64_T_FMT,
+                        m / 60, m % 60);
 }
 
 const char *mb_chart_svg(apr_pool_t *p, const apr_int64_t *counts, int n,
@@ -67,7 +68,8 @@ const char *mb_chart_svg(apr_pool_t *p, const apr_int64_t *counts, int n,
                      "x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>",
                      PAD_LEFT, PAD_TOP, PAD_LEFT, base_y));
     PUT(apr_psprintf(p, "<text class=\"mb-ymax\" x=\"%d\" y=\"%d\" "
-                     "text-anchor=\"end\" font-size=\"11\">%" APR_INT64_T_FMT "</text>",
+                     "text-anchor=\"end\" font-size=\"11\">%"
+                     APR_INT64_T_FMT "</text>",
                      PAD_LEFT - 4, PAD_TOP + 9, max));
     PUT(apr_psprintf(p, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" "
                      "font-size=\"11\">0</text>", PAD_LEFT - 4, base_y));
@@ -85,10 +87,12 @@ const char *mb_chart_svg(apr_pool_t *p, const apr_int64_t *counts, int n,
             h = 1;                          /* a visible sliver */
         }
         x = PAD_LEFT + bar_w * i;
-        PUT(apr_psprintf(p, "<rect class=\"mb-bar\" data-minute=\"%" APR_INT64_T_FMT "\" "
-                         "data-count=\"%" APR_INT64_T_FMT "\" x=\"%.2f\" y=\"%.2f\" "
+        PUT(apr_psprintf(p, "<rect class=\"mb-bar\" data-minute=\"%"
+                         APR_INT64_T_FMT "\" data-count=\"%"
+                         APR_INT64_T_FMT "\" x=\"%.2f\" y=\"%.2f\" "
                          "width=\"%.2f\" height=\"%.2f\" fill=\"#3b73b9\">"
-                         "<title>%s UTC: %" APR_INT64_T_FMT " request%s</title></rect>",
+                         "<title>%s UTC: %" APR_INT64_T_FMT
+                         " request%s</title></rect>",
                          first_minute + i, c, x, base_y - h,
                          bar_w > 2 ? bar_w - 1 : bar_w, h,
                          hhmm(p, first_minute + i), c, c == 1 ? "" : "s"));

@@ -143,7 +143,7 @@ static int load(status_data *d)
     const apr_dbd_driver_t *drv = d->dbd->driver;
     apr_dbd_results_t *res;
     apr_dbd_row_t *row = NULL;
-    apr_int64_t now_min = apr_time_now() / MINUTE_US;
+    apr_int64_t now_min;
     const char *since;
     int rc;
 
@@ -283,10 +283,11 @@ static apr_status_t close_dbd(void *data)
 static int open_dbd(status_data *d)
 {
     request_rec *r = d->r;
-    int i, rc = 0;
+    int i;
 
     for (i = 0; i < 2; i++) {
         apr_dbd_results_t *res = NULL;
+        int rc;
 
         d->dbd = mb_dbd_open(r->pool, r->server);
         if (d->dbd == NULL) {

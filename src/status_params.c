@@ -90,8 +90,10 @@ const char *mb_status_params_parse(apr_pool_t *p, const char *args,
         int ident;
         size_t off;
     } filters[] = {
-        { "path", MB_STATUS_MAX_PATH, 0, APR_OFFSETOF(mb_status_params, path) },
-        { "user", MB_STATUS_MAX_USER, 0, APR_OFFSETOF(mb_status_params, user) },
+        { "path", MB_STATUS_MAX_PATH, 0,
+          APR_OFFSETOF(mb_status_params, path) },
+        { "user", MB_STATUS_MAX_USER, 0,
+          APR_OFFSETOF(mb_status_params, user) },
         { "stream", MB_STATUS_MAX_STREAM, 1,
           APR_OFFSETOF(mb_status_params, stream) },
     };

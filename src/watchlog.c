@@ -50,11 +50,45 @@ APLOG_USE_MODULE(broadcast);
     "(%s IS NULL OR path = %s) AND (%s IS NULL OR user_name = %s) "      \
     "AND (%s IS NULL OR stream_id = %s)"
 
+#define INSERT_INTO                                                       \
+    "INSERT INTO watch_log (time_us, method, path, stream_id, user_name, " \
+    "authenticated, client_ip, range_header, status, bytes_sent, "         \
+    "user_agent) VALUES "
+#define ROW_VALUES "(%lld, %s, %s, %s, %s, %d, %s, %s, %d, %lld, %s)"
+#define ROW_ARGS 11
+
+/* The insert of MULTI rows at once (one round trip, one statement to run
+ * for SQLite): built by build_multi_insert() before it is prepared. */
+#define MULTI 32
+static char multi_insert[sizeof(INSERT_INTO)
+                        + MULTI * sizeof(ROW_VALUES ", ")];
+
+static void build_multi_insert(void)
+{
+    static int built;
+    char *o = multi_insert;
+    int i;
+
+    if (built) {
+        return;
+    }
+    built = 1;
+    memcpy(o, INSERT_INTO, sizeof(INSERT_INTO) - 1);
+    o += sizeof(INSERT_INTO) - 1;
+    for (i = 0; i < MULTI; i++) {
+        if (i) {
+            *o++ = ',';
+            *o++ = ' ';
+        }
+        memcpy(o, ROW_VALUES, sizeof(ROW_VALUES) - 1);
+        o += sizeof(ROW_VALUES) - 1;
+    }
+    *o = '\0';
+}
+
 const mb_dbd_stmt mb_watch_stmts[] = {
-    { MB_SQL_WATCH_INSERT,
-      "INSERT INTO watch_log (time_us, method, path, stream_id, user_name, "
-      "authenticated, client_ip, range_header, status, bytes_sent, "
-      "user_agent) VALUES (%lld, %s, %s, %s, %s, %d, %s, %s, %d, %lld, %s)" },
+    { MB_SQL_WATCH_INSERT, INSERT_INTO ROW_VALUES },
+    { MB_SQL_WATCH_INSERT_MULTI, multi_insert },
     { MB_SQL_WATCH_TOTALS,
       "SELECT COUNT(*), COUNT(DISTINCT " VIEWER "), "
       "COALESCE(SUM(bytes_sent), 0) FROM watch_log "
@@ -117,6 +151,7 @@ const char *mb_cmd_watch_log(cmd_parms *cmd, void *dcfg, int on)
     conf->watch_log = on ? 1 : 0;
     if (on) {
         watch_used = 1;
+        build_multi_insert();
         return mb_dbd_require(cmd, mb_watch_stmts);
     }
     return NULL;
@@ -265,12 +300,13 @@ static apr_status_t count_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     request_rec *r = f->r;
     apr_off_t n = 0;
     apr_status_t rv;
-    apr_bucket *b;
 
     /* The headers pass before sent_bodyct is set; error pages and the
      * bodies of HEAD, 304 and friends are not video. */
     if (r->sent_bodyct && !r->header_only && r->status >= 200
         && r->status < 300) {
+        apr_bucket *b;
+
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
              b = APR_BUCKET_NEXT(b)) {
             if (APR_BUCKET_IS_METADATA(b)) {
@@ -425,7 +461,7 @@ int mb_watch_log_transaction(request_rec *r)
     return OK;
 }
 
-/* ---- the writer ---------------------------------------------------------- */
+/* ---- the writer -------------------------------------------------------- */
 
 int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
 {
@@ -461,13 +497,14 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                       const char **why)
 {
     apr_pool_t *p = b->pool;
-    apr_dbd_prepared_t *st;
+    apr_dbd_prepared_t *st, *multi;
     watch_row *row;
     int rc, nrows;
 
     st = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT);
-    if (st == NULL) {
-        *why = "the insert statement is not prepared";
+    multi = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT_MULTI);
+    if (st == NULL || multi == NULL) {
+        *why = "the insert statements are not prepared";
         return 2;
     }
     /* BEGIN and COMMIT as plain statements rather than
@@ -483,16 +520,43 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                            NULL);
         return 1;
     }
-    for (row = b->head; row; row = row->next) {
-        if (row->s != s) {
-            continue;
+    /* MULTI rows per statement while there are that many, then one by
+     * one */
+    row = b->head;
+    while (row) {
+        const char *args[MULTI * ROW_ARGS];
+        int k = 0, i = 0;
+        watch_row *r;
+
+        for (r = row; r && k < MULTI; r = r->next) {
+            k += r->s == s;
         }
-        rc = apr_dbd_pvquery(
-            dbd->driver, p, dbd->handle, &nrows, st,
-            apr_psprintf(p, "%" APR_INT64_T_FMT, row->time_us), row->method,
-            row->path, row->stream, row->user, row->auth ? "1" : "0",
-            row->ip, row->range, apr_itoa(p, row->status),
-            apr_off_t_toa(p, row->bytes), row->ua);
+        if (k < MULTI) {
+            k = 1;
+        }
+        while (row && i < k) {
+            if (row->s == s) {
+                const char **a = args + i * ROW_ARGS;
+                a[0] = apr_psprintf(p, "%" APR_INT64_T_FMT, row->time_us);
+                a[1] = row->method;
+                a[2] = row->path;
+                a[3] = row->stream;
+                a[4] = row->user;
+                a[5] = row->auth ? "1" : "0";
+                a[6] = row->ip;
+                a[7] = row->range;
+                a[8] = apr_itoa(p, row->status);
+                a[9] = apr_off_t_toa(p, row->bytes);
+                a[10] = row->ua;
+                i++;
+            }
+            row = row->next;
+        }
+        if (i == 0) {
+            break;
+        }
+        rc = apr_dbd_pquery(dbd->driver, p, dbd->handle, &nrows,
+                            k == MULTI ? multi : st, k * ROW_ARGS, args);
         if (rc != 0) {
             *why = apr_pstrcat(p, "insert failed: ",
                                apr_dbd_error(dbd->driver, dbd->handle, rc),

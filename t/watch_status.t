@@ -165,7 +165,9 @@ my $port = (split /:/, Apache::TestRequest::hostport())[1];
 sub browse {
     my ($mode, $url) = @_;
     my $profile = tempdir(CLEANUP => 1);
-    my @cmd = ($chromium, '--headless', '--no-sandbox', '--disable-gpu',
+    # bounded: a browser that hangs fails the test instead of the suite
+    my @cmd = ('timeout', '90', $chromium, '--headless', '--no-sandbox',
+               '--disable-gpu', '--disable-dev-shm-usage',
                '--disable-background-networking', '--disable-component-update',
                '--disable-sync', '--no-first-run', '--disable-extensions',
                "--user-data-dir=$profile",
