@@ -74,6 +74,7 @@ bench-watchlog: $(MOD)
 	bench/watchlog.sh
 
 clean:
+	@t/watch-db stop >/dev/null 2>&1 || true
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
 	    t/conf/extra.conf t/conf/modules.conf t/data t/htdocs/index.html \

@@ -75,6 +75,7 @@ printf '%-8s %12s %12s %7s %10s %10s %8s\n' engine "off req/s" "on req/s" ratio 
 for engine in $ENGINES; do
   off=0; on=0; sent=0
   before=$(rows "$engine")
+  log_at=$(stat -c %s "$B/error_log" 2>/dev/null || echo 0)
   for round in $(seq "$ROUNDS"); do
     if [ $((round % 2)) = 1 ]; then order="off on"; else order="on off"; fi
     for side in $order; do
@@ -83,12 +84,17 @@ for engine in $ENGINES; do
       else off=$(echo "$off + $rq" | bc -l); fi
     done
   done
-  # wait for the writer (bounded), then count
-  for _ in $(seq 50); do [ $(( $(rows "$engine") - before )) -ge "$sent" ] && break; sleep 0.2; done
+  # wait for the writer (bounded: at most 60 s), then count; drops are
+  # reported at most every 5 s (BroadcastWatchLogReport 5)
+  dropped_now() { tail -c +$((log_at + 1)) "$B/error_log" \
+                    | sed -nE 's/.*MB0510: watch log: ([0-9]+) rows dropped.*/\1/p' \
+                    | awk '{s+=$1} END {print s+0}'; }
+  for _ in $(seq 300); do
+    [ $(( $(rows "$engine") - before + $(dropped_now) )) -ge "$sent" ] && break; sleep 0.2
+  done
+  sleep 6
   written=$(( $(rows "$engine") - before ))
-  dropped=$({ grep -E "MB0510: .*\): $(host "$engine"): " "$B/error_log" || true; } \
-            | sed -E 's/.*MB0510: watch log: ([0-9]+) rows dropped.*/\1/' \
-            | awk '{s+=$1} END {print s+0}')
+  dropped=$(dropped_now)
   printf '%-8s %12.1f %12.1f %7.3f %10d %10d %8d\n' "$engine" \
     "$(echo "$off / $ROUNDS" | bc -l)" "$(echo "$on / $ROUNDS" | bc -l)" \
     "$(echo "$on / $off" | bc -l)" "$sent" "$written" "$dropped"

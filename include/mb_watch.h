@@ -34,9 +34,13 @@ extern const mb_dbd_stmt mb_watch_stmts[];
 #define MB_SQL_WATCH_RECENT   "mb_watch_recent"
 #define MB_SQL_WATCH_VIEWERS  "mb_watch_viewers"
 
-/* Prepare the watch log's statements again on `dbd`, a PostgreSQL session
- * that mod_dbd reconnected (PQreset) and that lost them.  0 on success; -1
- * on failure or for SQLite (whose statements are never lost). */
+/* Whether the failure `rc` of a prepared statement on `dbd` means that
+ * the statement is gone and must be prepared again: a PostgreSQL session
+ * that mod_dbd reconnected (PQreset) lost its statements; SQLite's die at
+ * any change of the schema. */
+int mb_watch_stmt_lost(ap_dbd_t *dbd, int rc);
+
+/* Prepare the watch log's statements again on `dbd`.  0 or -1. */
 int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd);
 
 /* Directives. */

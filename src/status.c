@@ -88,9 +88,7 @@ static apr_dbd_results_t *select_rows(status_data *d, const char *label,
     }
     rc = apr_dbd_pselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st,
                          1, n, args);
-    if (rc != 0 && !d->reprepared) {
-        /* a PostgreSQL session that mod_dbd reconnected lost its
-         * prepared statements */
+    if (rc != 0 && !d->reprepared && mb_watch_stmt_lost(d->dbd, rc)) {
         d->reprepared = 1;
         if (mb_watch_reprepare(r->server, d->dbd) == 0
             && (st = mb_dbd_statement(r->server, d->dbd, label)) != NULL) {
@@ -101,7 +99,7 @@ static apr_dbd_results_t *select_rows(status_data *d, const char *label,
     }
     if (rc != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0601) "status: %s failed: %s", label,
+                      MBLOGNO(0601) "status: %s failed (%d): %s", label, rc,
                       apr_dbd_error(d->dbd->driver, d->dbd->handle, rc));
         return NULL;
     }
@@ -229,7 +227,7 @@ static int load(status_data *d)
     res = NULL;
     rc = apr_dbd_select(drv, p, d->dbd->handle, &res, SQL_LIVE_STREAMS, 1);
     if (rc != 0) {
-        d->live_error = "no streams table in this database";
+        d->live_error = "the streams table cannot be read";
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, d->r,
                       MBLOGNO(0602) "status: no live streams to show: %s",
                       apr_dbd_error(drv, d->dbd->handle, rc));

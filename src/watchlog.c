@@ -59,7 +59,7 @@ APLOG_USE_MODULE(broadcast);
 
 /* The insert of MULTI rows at once (one round trip, one statement to run
  * for SQLite): built by build_multi_insert() before it is prepared. */
-#define MULTI 32
+#define MULTI 128
 static char multi_insert[sizeof(INSERT_INTO)
                         + MULTI * sizeof(ROW_VALUES ", ")];
 
@@ -252,9 +252,16 @@ static int queue_ready;         /* this child has a running writer */
 /* Count `n` dropped rows and why (caller holds the mutex). */
 static void drop_locked(apr_uint64_t n, const char *why)
 {
+    char *c;
+
     q.dropped += n;
     q.dropped_total += n;
     apr_cpystrn(q.reason, why, sizeof(q.reason));
+    for (c = q.reason; *c; c++) {   /* database messages have newlines */
+        if ((unsigned char)*c < 0x20) {
+            *c = ' ';
+        }
+    }
 }
 
 /* Report drops if there are any and the last report is old enough (or
@@ -463,13 +470,26 @@ int mb_watch_log_transaction(request_rec *r)
 
 /* ---- the writer -------------------------------------------------------- */
 
+int mb_watch_stmt_lost(ap_dbd_t *dbd, int rc)
+{
+    const char *e = apr_dbd_error(dbd->driver, dbd->handle, rc);
+
+    if (e == NULL) {
+        return 0;
+    }
+    if (!strcmp(mb_dbd_engine(dbd), "sqlite3")) {
+        /* apr_dbd_sqlite3 prepares with the legacy sqlite3_prepare(): a
+         * statement fails once with "database schema has changed" after
+         * any change of the schema, and with "not an error" ever after */
+        return strstr(e, "schema has changed") || !strcmp(e, "not an error");
+    }
+    return strstr(e, "prepared statement") && strstr(e, "does not exist");
+}
+
 int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
 {
     const mb_dbd_stmt *st;
 
-    if (!strcmp(mb_dbd_engine(dbd), "sqlite3")) {
-        return -1;                  /* SQLite statements do not go away */
-    }
     for (st = mb_watch_stmts; st->label; st++) {
         apr_dbd_prepared_t *ps = NULL;
         int rc = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle,
@@ -485,14 +505,14 @@ int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
         apr_hash_set(dbd->prepared, st->label, APR_HASH_KEY_STRING, ps);
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 MBLOGNO(0504) "watch log: statements prepared again on a "
-                 "reconnected database session");
+                 MBLOGNO(0504) "watch log: statements prepared again (a "
+                 "reconnected session, or a changed schema)");
     return 0;
 }
 
 /* One try at writing the rows of server `s` in `b` in one transaction on
- * `dbd`.  Returns 0, or the failing step (1 BEGIN, 2 INSERT, 3 COMMIT)
- * with *why. */
+ * `dbd`.  Returns 0, or the failing step (1 BEGIN, 2 INSERT, 3 COMMIT, 4
+ * INSERT with a statement that must be prepared again) with *why. */
 static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                       const char **why)
 {
@@ -558,11 +578,13 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
         rc = apr_dbd_pquery(dbd->driver, p, dbd->handle, &nrows,
                             k == MULTI ? multi : st, k * ROW_ARGS, args);
         if (rc != 0) {
+            int lost = mb_watch_stmt_lost(dbd, rc);
+
             *why = apr_pstrcat(p, "insert failed: ",
                                apr_dbd_error(dbd->driver, dbd->handle, rc),
                                NULL);
             apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
-            return 2;
+            return lost ? 4 : 2;
         }
     }
     rc = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "COMMIT");
@@ -579,9 +601,9 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
 
 /* Write the rows of server `s` in `b` (and mark them handled).  A pooled
  * connection that the database dropped (a restart) fails its BEGIN: it is
- * given back, and mod_dbd reconnects it on the next open; a reconnected
- * PostgreSQL session has lost its prepared statements: they are prepared
- * again.  Returns the number written, and sets *n_rows and (on failure)
+ * given back, and mod_dbd reconnects it on the next open; statements lost
+ * by a reconnected PostgreSQL session or by a schema change in SQLite are
+ * prepared again.  Returns the number written, and sets *n_rows and (on failure)
  * *why. */
 static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
                              const char **why)
@@ -605,7 +627,7 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
             mb_dbd_close(s, dbd);
             dbd = NULL;
         }
-        else if (step == 2 && !reprepared) {
+        else if (step == 4 && !reprepared) {
             reprepared = 1;
             if (mb_watch_reprepare(s, dbd) != 0) {
                 break;

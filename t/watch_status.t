@@ -65,6 +65,7 @@ for my $engine (engines()) {
        "$engine: the three requests are logged";
 
     # ---- JSON --------------------------------------------------------------
+    my $r;
     my $d = status_json($engine, "?format=json&stream=$live");
     my ($s) = grep { $_->{id} eq $live } @{ $d->{live}{streams} || [] };
     ok $s, "$engine: the live stream is listed";
@@ -116,6 +117,26 @@ for my $engine (engines()) {
     is_deeply [ $d->{period}{requests}, scalar @{ $d->{log}{rows} } ], [0, 0],
        "$engine: a filter that matches nothing";
 
+    # ---- without the broadcast API's streams table ---------------------------
+    sql($engine, "ALTER TABLE streams RENAME TO streams_away");
+    $d = status_json($engine, "?format=json&stream=$live");
+    is_deeply $d->{live}{streams}, [], "$engine: no streams table: no live streams";
+    like $d->{live}{error} // '', qr/streams table/, "$engine: and it says so";
+    is $d->{period}{requests}, 3, "$engine: the rest of the page still works";
+    $r = status($engine, '');
+    like $r->content, qr/No live streams to show \(the streams table cannot be read\)/,
+         "$engine: the page says so too";
+    sql($engine, "ALTER TABLE streams_away RENAME TO streams");
+    # a changed schema invalidates SQLite's prepared statements: the log
+    # and the page prepare theirs again
+    my $after = tag("schema-$engine");
+    is watch_request($engine, '/api/live2?path=seg0.ts', Authorization => $bob,
+                     Range => 'bytes=0-99', 'User-Agent' => $after)->code,
+       206, "$engine: a request after the schema changed";
+    is wait_count($engine, "user_agent = " . quote($after), 1, 10), 1,
+       "$engine: is logged";
+    sql($engine, "DELETE FROM watch_log WHERE user_agent = " . quote($after));
+
     # ---- protections and errors -----------------------------------------------
     is watch_request($engine, '/status')->code, 401,
        "$engine: no credentials, no status page";
@@ -132,7 +153,7 @@ for my $engine (engines()) {
     is $head->content, '', "$engine: HEAD has no body";
 
     # ---- HTML -----------------------------------------------------------------
-    my $r = status($engine, "?stream=$live");
+    $r = status($engine, "?stream=$live");
     is $r->code, 200, "$engine: the HTML page";
     like $r->header('Content-Type'), qr{^text/html; charset=utf-8},
          "$engine: HTML in UTF-8";
