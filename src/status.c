@@ -4,7 +4,7 @@
  *
  * Read-only.  Everything comes from the database of the request's server
  * through the statements that BroadcastWatchLog prepares (see
- * src/watchlog.c), except the live streams, read from the `streams` table
+ * src/watchlog.c), except the live streams, read from the mb_stream table
  * of the broadcast API with a plain SELECT: a database without that table
  * shows no live streams instead of failing (a prepared statement on a
  * missing table would make mod_dbd refuse every connection).
@@ -25,14 +25,15 @@ APLOG_USE_MODULE(broadcast);
 
 #define MINUTE_US APR_INT64_C(60000000)
 
+/* The broadcast API's table of streams (conf/schema/<engine>/streams.sql:
+ * mb_stream, start_us in microseconds since 1970). */
 #define SQL_LIVE_STREAMS                                                  \
-    "SELECT id, name, owner, start_date FROM streams "                    \
-    "WHERE CAST(is_live AS INTEGER) = 1 ORDER BY start_date DESC, id "    \
-    "LIMIT 100"
+    "SELECT id, name, owner, start_us FROM mb_stream WHERE is_live = 1 "  \
+    "ORDER BY start_us DESC, id LIMIT 100"
 
 typedef struct {
-    const char *id, *name, *owner, *start;
-    apr_time_t started;         /* 0: start_date unreadable */
+    const char *id, *name, *owner;
+    apr_time_t started;         /* 0: unknown */
     apr_int64_t viewers, requests;
 } live_row;
 
@@ -227,7 +228,7 @@ static int load(status_data *d)
     res = NULL;
     rc = apr_dbd_select(drv, p, d->dbd->handle, &res, SQL_LIVE_STREAMS, 1);
     if (rc != 0) {
-        d->live_error = "the streams table cannot be read";
+        d->live_error = "the streams table (mb_stream) cannot be read";
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, d->r,
                       MBLOGNO(0602) "status: no live streams to show: %s",
                       apr_dbd_error(drv, d->dbd->handle, rc));
@@ -238,10 +239,7 @@ static int load(status_data *d)
             l->id = str(p, COL(d, row, 0));
             l->name = str(p, COL(d, row, 1));
             l->owner = str(p, COL(d, row, 2));
-            l->start = str(p, COL(d, row, 3));
-            if (l->start == NULL || mb_sqltime_parse(l->start, &l->started)) {
-                l->started = 0;
-            }
+            l->started = (apr_time_t)num(COL(d, row, 3));
             l->viewers = l->requests = 0;
         }
     }
@@ -345,7 +343,7 @@ static void send_json(status_data *d)
         json_object_set_new(o, "start_date",
                             l->started ? json_string(mb_sqltime_format(
                                              p, l->started))
-                                       : jstr(l->start));
+                                       : json_null());
         json_object_set_new(o, "duration_seconds",
                             l->started ? json_integer(apr_time_sec(
                                              d->now - l->started))
@@ -545,7 +543,7 @@ static void send_live(request_rec *r, const status_data *d)
                          : E(name),
                    E(l->owner),
                    l->started ? mb_sqltime_format(r->pool, l->started)
-                              : E(l->start),
+                              : "",
                    l->started ? mb_duration_format(r->pool,
                                                    d->now - l->started)
                               : "",

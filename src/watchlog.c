@@ -114,7 +114,11 @@ const mb_dbd_stmt mb_watch_stmts[] = {
 };
 
 /* Handlers whose requests are logged. */
-static const char *const logged_handlers[] = { MB_HANDLER_VIDEO, NULL };
+static const char *const logged_handlers[] = {
+    MB_HANDLER_VIDEO,
+    "broadcast-live",           /* the live playback handler (issue 5) */
+    NULL
+};
 
 #define DEFAULT_QUEUE   10000   /* rows per child                     */
 #define DEFAULT_FLUSH   500     /* ms a row may wait for its batch    */

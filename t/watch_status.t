@@ -38,17 +38,18 @@ sub status_json {
 }
 
 for my $engine (engines()) {
-    my $started = time() - 90;
+    # the broadcast API's table: one live stream, one stopped
+    my $started = int(time() - 90);
     my $start = strftime('%Y-%m-%d %H:%M:%S', gmtime $started);
-    my $stop = strftime('%Y-%m-%d %H:%M:%S', gmtime(time() - 3600));
-    sql($engine, "DELETE FROM streams WHERE id IN ('$live', '$old')");
+    my $stop_us = int((time() - 3600) * 1e6);
+    sql($engine, "DELETE FROM mb_stream WHERE id IN ('$live', '$old')");
     sql($engine, "DELETE FROM watch_log WHERE stream_id = '$live'");
-    sql($engine, "INSERT INTO streams (id, name, owner, is_live, start_date) "
-               . "VALUES ('$live', " . quote($name) . ", 'carol', '1', "
-               . "'$start')");
-    sql($engine, "INSERT INTO streams (id, name, owner, is_live, start_date, "
-               . "stop_date) VALUES ('$old', 'Yesterday', 'alice', '0', "
-               . "'$stop', '$stop')");
+    sql($engine, "INSERT INTO mb_stream (id, name, owner, s3_path, is_live, "
+               . "start_us) VALUES ('$live', " . quote($name) . ", 'carol', "
+               . "'carol/$live/', 1, ${started}000000)");
+    sql($engine, "INSERT INTO mb_stream (id, name, owner, s3_path, is_live, "
+               . "start_us, stop_us) VALUES ('$old', 'Yesterday', 'alice', "
+               . "'alice/$old/', 0, $stop_us, $stop_us)");
 
     # three watch requests of the live stream by two viewers, one of them
     # with a user agent that is markup
@@ -117,16 +118,17 @@ for my $engine (engines()) {
     is_deeply [ $d->{period}{requests}, scalar @{ $d->{log}{rows} } ], [0, 0],
        "$engine: a filter that matches nothing";
 
-    # ---- without the broadcast API's streams table ---------------------------
-    sql($engine, "ALTER TABLE streams RENAME TO streams_away");
+    # ---- without the broadcast API's table of streams ------------------------
+    sql($engine, "ALTER TABLE mb_stream RENAME TO mb_stream_away");
     $d = status_json($engine, "?format=json&stream=$live");
     is_deeply $d->{live}{streams}, [], "$engine: no streams table: no live streams";
     like $d->{live}{error} // '', qr/streams table/, "$engine: and it says so";
     is $d->{period}{requests}, 3, "$engine: the rest of the page still works";
     $r = status($engine, '');
-    like $r->content, qr/No live streams to show \(the streams table cannot be read\)/,
+    like $r->content,
+         qr/No live streams to show \(the streams table \(mb_stream\) cannot be read\)/,
          "$engine: the page says so too";
-    sql($engine, "ALTER TABLE streams_away RENAME TO streams");
+    sql($engine, "ALTER TABLE mb_stream_away RENAME TO mb_stream");
     # a changed schema invalidates SQLite's prepared statements: the log
     # and the page prepare theirs again
     my $after = tag("schema-$engine");

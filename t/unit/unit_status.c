@@ -16,20 +16,6 @@ static void bad(apr_pool_t *p, const char *args, const char *which)
        "'%s' refused naming %s (got '%s')", args, which, err ? err : "OK");
 }
 
-static void time_ok(const char *s, long long want_sec)
-{
-    apr_time_t t = 0;
-    int rc = mb_sqltime_parse(s, &t);
-    ok(rc == 0 && apr_time_sec(t) == want_sec, "time '%s' -> %lld (got %d %lld)",
-       s, want_sec, rc, (long long)apr_time_sec(t));
-}
-
-static void time_bad(const char *s)
-{
-    apr_time_t t;
-    ok(mb_sqltime_parse(s, &t) != 0, "time '%s' refused", s ? s : "(null)");
-}
-
 static void dur(apr_pool_t *p, long long sec, const char *want)
 {
     const char *got = mb_duration_format(p, apr_time_from_sec(sec));
@@ -108,25 +94,6 @@ int main(void)
                                  &sp);
     ok(err == NULL && strlen(sp.path) == 4095, "a 4095-byte path is fine");
 
-    time_ok("2026-11-21 22:11:21", 1795299081LL);
-    time_ok("2026-11-21T22:11:21", 1795299081LL);
-    time_ok("2026-11-21 22:11:21.123456", 1795299081LL);
-    time_ok("2026-11-21 22:11:21Z", 1795299081LL);
-    time_ok("2026-11-21 22:11:21+00", 1795299081LL);
-    time_ok("2026-11-21 23:11:21+01", 1795299081LL);
-    time_ok("2026-11-21 21:41:21-00:30", 1795299081LL);
-    time_ok("2026-11-21 23:41:21.5+0130", 1795299081LL);
-    time_ok("1970-01-01 00:00:00", 0);
-    time_bad(NULL);
-    time_bad("");
-    time_bad("2026-11-21");
-    time_bad("2026/11/21 22:11:21");
-    time_bad("2026-13-21 22:11:21");
-    time_bad("2026-11-21 24:11:21");
-    time_bad("2026-11-21 22:11:21 junk");
-    time_bad("2026-11-21 22:11:21.");
-    time_bad("2026-11-21 22:11:21+1");
-    time_bad("1969-12-31 23:59:59");
     ok(!strcmp(mb_sqltime_format(p, apr_time_from_sec(1795299081LL)),
                "2026-11-21 22:11:21"), "format UTC");
 
