@@ -13,8 +13,12 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c
-PURE_SRCS = src/range.c src/query.c src/path.c src/size.c
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c \
+           src/api.c src/api_config.c src/params.c src/streams.c \
+           src/authz_owner.c
+PURE_SRCS = src/range.c src/query.c src/path.c src/size.c \
+            src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
+            src/validate.c src/secret.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto
@@ -26,7 +30,9 @@ APR_CFLAGS = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
 APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
              $(shell apu-1-config --link-ld --libs 2>/dev/null)
 
-UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size
+UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
+             build/unit_uuid build/unit_time build/unit_s3 build/unit_sts \
+             build/unit_validate build/unit_secret
 
 .PHONY: all install test unit run bench clean deps check-deps
 
@@ -45,7 +51,7 @@ install: $(MOD)
 build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	@mkdir -p build
 	$(CC) $(WARN) -g -O1 -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
-	    $(PURE_SRCS) $(APR_LIBS)
+	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
 
