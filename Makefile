@@ -75,5 +75,5 @@ bench: $(MOD)
 clean:
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
-	    t/conf/extra.conf t/conf/modules.conf t/data t/htdocs/index.html \
+	    t/conf/extra.conf t/conf/api.conf t/conf/modules.conf t/data t/htdocs/index.html \
 	    t/conf/mime.types t/state
