@@ -98,7 +98,7 @@ static int read_rows(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
         s->start = v ? apr_atoi64(v) : 0;
         v = apr_dbd_get_entry(dbd->driver, row, 7);
         s->stop = v ? apr_atoi64(v) : 0;
-        row = NULL;
+        /* the same row again: pgsql's sequential reading advances it */
     }
     return rv == -1 ? OK : db_error(r, dbd, rv, "reading streams");
 }
