@@ -14,6 +14,29 @@ APLOG_USE_MODULE(broadcast);
 
 static CURLSH *curl_share;
 
+/* Warnings found while reading the configuration: the error log is not
+ * open yet then (they would reach only the starting terminal), so they
+ * are logged again from post_config. */
+static apr_array_header_t *startup_warnings;
+
+static apr_status_t forget_warnings(void *data)
+{
+    (void)data;
+    startup_warnings = NULL;
+    return APR_SUCCESS;
+}
+
+static void startup_warning(cmd_parms *cmd, const char *msg)
+{
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s", msg);
+    if (startup_warnings == NULL) {
+        startup_warnings = apr_array_make(cmd->pool, 4, sizeof(char *));
+        apr_pool_cleanup_register(cmd->pool, NULL, forget_warnings,
+                                  apr_pool_cleanup_null);
+    }
+    APR_ARRAY_PUSH(startup_warnings, const char *) = msg;
+}
+
 mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
 {
     mb_api_conf *c = apr_pcalloc(p, sizeof(*c));
@@ -133,10 +156,10 @@ const char *mb_cmd_sts_endpoint(cmd_parms *cmd, void *dcfg, const char *arg)
         return err(cmd, "must be an http:// or https:// URL");
     }
     if (strncasecmp(arg, "http://", 7) == 0) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                     MBLOGNO(0401) "%s %s: plain HTTP, credentials travel "
-                     "unencrypted (use it on loopback only)",
-                     cmd->cmd->name, arg);
+        startup_warning(cmd, apr_psprintf(
+            cmd->pool, MBLOGNO(0401) "%s %s (%s:%d): plain HTTP, credentials "
+            "travel unencrypted (use it on loopback only)", cmd->cmd->name,
+            arg, cmd->directive->filename, cmd->directive->line_num));
     }
     api_of(dcfg)->sts_endpoint = arg;
     return NULL;
@@ -196,11 +219,11 @@ const char *mb_cmd_aws_credentials(cmd_parms *cmd, void *dcfg,
     }
     if (ss == MB_SECRET_LITERAL) {
         /* never the value itself: only where it is */
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                     MBLOGNO(0402) "%s: the secret key is written in the "
-                     "configuration (%s:%d); prefer env:NAME or file:PATH",
-                     cmd->cmd->name, cmd->directive->filename,
-                     cmd->directive->line_num);
+        startup_warning(cmd, apr_psprintf(
+            cmd->pool, MBLOGNO(0402) "%s: the secret key is written in the "
+            "configuration (%s:%d); prefer env:NAME or file:PATH",
+            cmd->cmd->name, cmd->directive->filename,
+            cmd->directive->line_num));
     }
     return NULL;
 }
@@ -252,6 +275,13 @@ int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     }
     apr_pool_cleanup_register(pconf, NULL, curl_global_done,
                               apr_pool_cleanup_null);
+    if (startup_warnings) {
+        int i;
+        for (i = 0; i < startup_warnings->nelts; i++) {
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "%s",
+                         APR_ARRAY_IDX(startup_warnings, i, const char *));
+        }
+    }
     return OK;
 }
 

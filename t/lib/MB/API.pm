@@ -91,7 +91,9 @@ sub s3 {
     my @cmd = ('curl', '-s', '-o', '/dev/null', '-w', '%{http_code}',
                '--max-time', '20', '--aws-sigv4', 'aws:amz:us-east-1:s3',
                '--user', "$c->{aws_access_key_id}:$c->{aws_secret_access_key}",
-               '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD', '-X', $method);
+               '-H', 'x-amz-content-sha256: UNSIGNED-PAYLOAD',
+               # (-X HEAD would wait for a body until --max-time)
+               $method eq 'HEAD' ? ('-I') : ('-X', $method));
     push @cmd, '-H', "x-amz-security-token: $c->{aws_session_token}"
         unless defined $o{token} && !$o{token};
     if ($method eq 'PUT') {
@@ -105,6 +107,7 @@ sub s3 {
     open my $fh, '-|', @cmd or die "curl: $!";
     my $code = do { local $/; <$fh> };
     close $fh;
+    return 0 if $?;          # curl failed (timeout, connection): no status
     return 0 + ($code || 0);
 }
 
