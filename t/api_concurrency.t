@@ -20,6 +20,7 @@ sub in_parallel {
         die "fork: $!" unless defined $pid;
         if (!$pid) {
             $| = 1;
+            MB::API::fresh_agent();
             eval { $work->($i); 1 } or print "ERROR $@\n";
             require POSIX;
             POSIX::_exit(0);

@@ -18,6 +18,10 @@ our @EXPORT_OK = qw(engines nodb_port api form s3 s3_admin db_rows
 my $json = JSON::PP->new->utf8->canonical;
 my $ua = LWP::UserAgent->new(keep_alive => 4, timeout => 30);
 
+# A new user agent: a forked child must not share its parent's kept-alive
+# connections.
+sub fresh_agent { $ua = LWP::UserAgent->new(keep_alive => 4, timeout => 30) }
+
 sub rgw_env { $ENV{$_[0]} // die "$_[0] is not set (run the suite through t/run-suite)" }
 
 # [name, port] of each engine's virtual host.
