@@ -28,7 +28,7 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
 
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size
 
-.PHONY: all install test unit run bench clean deps check-deps
+.PHONY: all install test unit run bench clean deps fuzz
 
 all: $(MOD)
 
@@ -44,10 +44,21 @@ install: $(MOD)
 # ---- unit tests: pure C files, no httpd --------------------------------
 build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	@mkdir -p build
-	$(CC) $(WARN) -g -O1 -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
+	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
 	    $(PURE_SRCS) $(APR_LIBS)
 
 unit: $(UNIT_TESTS)
+
+# ---- fuzzing the client-facing parsers (libFuzzer, clang) ----------------
+FUZZ_SECONDS ?= 60
+build/fuzz_parsers: t/fuzz/fuzz_parsers.c $(PURE_SRCS) $(HDRS)
+	@mkdir -p build/fuzz-corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(APR_CFLAGS) \
+	    -o $@ $< $(PURE_SRCS) $(APR_LIBS)
+
+fuzz: build/fuzz_parsers
+	build/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus
 
 # ---- the whole suite ----------------------------------------------------
 # t/run-suite builds the test data, starts a real Apache on 127.0.0.1,
