@@ -14,10 +14,10 @@ RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
 MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c
-PURE_SRCS = src/range.c src/query.c src/path.c src/size.c
+PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
-LIBS     = -lcurl -ljansson -lcrypto
+LIBS     = -lcurl -ljansson -lcrypto -lm
 
 MOD      = .libs/mod_broadcast.so
 
@@ -26,7 +26,8 @@ APR_CFLAGS = $(shell apr-1-config --cflags --cppflags --includes 2>/dev/null) \
 APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
              $(shell apu-1-config --link-ld --libs 2>/dev/null)
 
-UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size
+UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
+             build/unit_hls
 
 .PHONY: all install test unit run bench clean deps fuzz
 

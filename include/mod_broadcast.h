@@ -37,6 +37,11 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
 
+/* Send r->filename (r->finfo already filled) with Range, conditional
+ * requests and a file bucket; a single range is cut at `cap` bytes (0: no
+ * cap).  Returns the handler's status. */
+int mb_serve_file(request_rec *r, apr_off_t cap);
+
 #define MB_HANDLER_VIDEO "broadcast-video"
 #define MB_DEFAULT_PATH_PARAM "path"
 #define MB_DEFAULT_MAX_CHUNK ((apr_off_t)8 * 1024 * 1024)
