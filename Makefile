@@ -13,7 +13,7 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c
 PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
@@ -29,7 +29,7 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_hls
 
-.PHONY: all install test unit run bench clean deps fuzz
+.PHONY: all install test unit run bench clean deps fuzz assets
 
 all: $(MOD)
 
@@ -39,8 +39,22 @@ $(MOD): $(SRCS) $(HDRS)
 
 comma := ,
 
-install: $(MOD)
+ASSETS_DIR ?= /usr/share/mod_broadcast/assets
+
+install: $(MOD) assets
 	$(APXS) -i -n broadcast mod_broadcast.la
+	install -d $(DESTDIR)$(ASSETS_DIR)
+	install -m 644 build/assets/hls.min.js $(DESTDIR)$(ASSETS_DIR)/
+
+# ---- the player page's script: hls.js from the npm registry, pinned by
+# conf/player/package-lock.json, served by Apache itself ------------------
+assets: build/assets/hls.min.js
+
+build/assets/hls.min.js: conf/player/package.json conf/player/package-lock.json
+	@mkdir -p build/player build/assets
+	cp conf/player/package.json conf/player/package-lock.json build/player/
+	cd build/player && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cp build/player/node_modules/hls.js/dist/hls.min.js $@
 
 # ---- unit tests: pure C files, no httpd --------------------------------
 build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)

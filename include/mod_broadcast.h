@@ -23,6 +23,9 @@ typedef struct {
     const char *dir_path;         /* the <Directory> this config is for  */
     const char *path_param;       /* BroadcastPathParam                  */
     apr_off_t max_chunk;          /* BroadcastMaxChunk, 0 = no cap       */
+    const char *live_root;        /* BroadcastLiveRoot (canonical)       */
+    apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
+    const char *player_script;    /* BroadcastPlayerScript               */
 } mb_dir_conf;
 
 void *mb_create_dir_conf(apr_pool_t *p, char *dir);

@@ -16,6 +16,7 @@ void *mb_create_dir_conf(apr_pool_t *p, char *dir)
 
     (void)dir;  /* a <Location> passes a URL here: see mb_post_config */
     conf->max_chunk = MB_UNSET;
+    conf->live_max_upload = MB_UNSET;
     return conf;
 }
 
@@ -87,6 +88,12 @@ void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->path_param = add->path_param ? add->path_param : base->path_param;
     conf->max_chunk = add->max_chunk != MB_UNSET ? add->max_chunk
                                                  : base->max_chunk;
+    conf->live_root = add->live_root ? add->live_root : base->live_root;
+    conf->live_max_upload = add->live_max_upload != MB_UNSET
+                                ? add->live_max_upload
+                                : base->live_max_upload;
+    conf->player_script = add->player_script ? add->player_script
+                                             : base->player_script;
     return conf;
 }
 
