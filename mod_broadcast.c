@@ -4,6 +4,7 @@
  */
 #include "mod_broadcast.h"
 #include "mb_api.h"
+#include "mb_live.h"
 
 static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastVideoRoot", mb_cmd_video_root, NULL,
@@ -51,6 +52,17 @@ static const command_rec mb_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): stop, refresh and detail are the owner's "
                  "only; Off: left to the location's Require rules"),
+    AP_INIT_TAKE1("BroadcastLiveRoot", mb_cmd_live_root, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Directory of self-hosted live streams (one subdirectory "
+                  "per stream); needs mod_dbd"),
+    AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Largest file a broadcaster may PUT (K/M/G; default 64M)"),
+    AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script, NULL,
+                  OR_FILEINFO,
+                  "URL of hls.js for the player page (default "
+                  "/broadcast-assets/hls.min.js)"),
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };
 
@@ -60,6 +72,7 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_post_config(mb_api_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,

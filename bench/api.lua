@@ -3,7 +3,7 @@
 -- else starts a new stream.  Counts pairs (stops answered 200) and errors.
 local ids = {}
 local auth = os.getenv("MB_BENCH_AUTH")
-local pairs_done, errors = 0, 0
+pairs_done, errors = 0, 0   -- globals: done() reads them with thread:get
 local threads = {}
 
 function setup(thread)

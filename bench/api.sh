@@ -102,15 +102,17 @@ for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
 export MB_BENCH_AUTH
 MB_BENCH_AUTH=$(printf 'bench:bench-pw' | base64)
 declare -A RES
-for engine in sqlite pgsql; do
+RUNS="sqlite:1:1 pgsql:1:1 sqlite:$THREADS:$CONNS pgsql:$THREADS:$CONNS"
+for run in $RUNS; do
+  IFS=: read -r engine t c <<<"$run"
   p=$PORT; [ $engine = pgsql ] && p=$((PORT + 1))
   # warm up (connections to RGW and the database)
   wrk -t1 -c2 -d2s -s bench/api.lua "http://127.0.0.1:$p" >/dev/null 2>&1 || true
   : >"$O/logs/access_log"; : >"$O/logs/error_log"
-  RES[$engine]=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECS}s" --timeout 10s -s bench/api.lua \
-                   "http://127.0.0.1:$p" | grep '^PAIRS')
-  cp "$O/logs/access_log" "$O/access-$engine.log"
-  cp "$O/logs/error_log" "$O/error-$engine.log"
+  RES[$run]=$(wrk -t"$t" -c"$c" -d"${SECS}s" --timeout 10s -s bench/api.lua \
+                "http://127.0.0.1:$p" | grep '^PAIRS')
+  cp "$O/logs/access_log" "$O/access-$engine-$c.log"
+  cp "$O/logs/error_log" "$O/error-$engine-$c.log"
 done
 
 # where the time goes: server-side times per endpoint (%D), STS round trips
@@ -125,13 +127,14 @@ JSON=$(build/json_cost | awk '{ print $2 }')
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 
 echo
-echo "### $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($CPU), ${SECS}s per engine, wrk -t$THREADS -c$CONNS"
+echo "### $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($CPU), $(uname -sr), ${SECS}s per run"
 echo
-echo "| engine | start/stop pairs/s | request p50 / p99 (ms) | errors | start (µs) | of which STS AssumeRole (µs) | stop (µs) |"
-echo "|---|---|---|---|---|---|---|"
-for engine in sqlite pgsql; do
-  set -- ${RES[$engine]}
-  echo "| $engine | $8 | ${10} / ${12} | $4 | $(avg_us "$O/access-$engine.log" /start) | $(sts_us "$O/error-$engine.log") | $(avg_us "$O/access-$engine.log" /stop) |"
+echo "| engine | wrk | start/stop pairs/s | request p50 / p99 (ms) | errors | start (µs) | of which STS AssumeRole (µs) | stop (µs) |"
+echo "|---|---|---|---|---|---|---|---|"
+for run in $RUNS; do
+  IFS=: read -r engine t c <<<"$run"
+  set -- ${RES[$run]}
+  echo "| $engine | -t$t -c$c | $8 | ${10} / ${12} | $4 | $(avg_us "$O/access-$engine-$c.log" /start) | $(sts_us "$O/error-$engine-$c.log") | $(avg_us "$O/access-$engine-$c.log" /stop) |"
 done
 echo
 echo "JSON work of one start (session policy + response, jansson, pool memory): ${JSON} µs."

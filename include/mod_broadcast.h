@@ -26,6 +26,9 @@ typedef struct {
     const char *dir_path;         /* the <Directory> this config is for  */
     const char *path_param;       /* BroadcastPathParam                  */
     apr_off_t max_chunk;          /* BroadcastMaxChunk, 0 = no cap       */
+    const char *live_root;        /* BroadcastLiveRoot (canonical)       */
+    apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
+    const char *player_script;    /* BroadcastPlayerScript               */
     mb_api_conf *api;             /* broadcast-api (src/api_config.c)    */
 } mb_dir_conf;
 
@@ -40,6 +43,11 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
 
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
+
+/* Send r->filename (r->finfo already filled) with Range, conditional
+ * requests and a file bucket; a single range is cut at `cap` bytes (0: no
+ * cap).  Returns the handler's status. */
+int mb_serve_file(request_rec *r, apr_off_t cap);
 
 #define MB_HANDLER_VIDEO "broadcast-video"
 #define MB_DEFAULT_PATH_PARAM "path"
