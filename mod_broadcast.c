@@ -48,6 +48,10 @@ static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastSTSTimeout", mb_cmd_sts_timeout, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Seconds an STS exchange may take (default 10)"),
+    AP_INIT_FLAG("BroadcastSTSKeepAlive", mb_cmd_sts_keepalive, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default): reuse connections to STS; Off: a new "
+                 "connection for each call"),
     AP_INIT_FLAG("BroadcastOwnerOnly", mb_cmd_owner_only, NULL,
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): stop, refresh and detail are the owner's "

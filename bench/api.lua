@@ -3,6 +3,7 @@
 -- else starts a new stream.  Counts pairs (stops answered 200) and errors.
 local ids = {}
 local auth = os.getenv("MB_BENCH_AUTH")
+local loc = os.getenv("MB_BENCH_LOC") or "/stream"
 pairs_done, errors = 0, 0   -- globals: done() reads them with thread:get
 local threads = {}
 
@@ -18,9 +19,9 @@ end
 function request()
   local id = table.remove(ids)
   if id then
-    return wrk.format("POST", "/stream/stop", nil, "id=" .. id)
+    return wrk.format("POST", loc .. "/stop", nil, "id=" .. id)
   end
-  return wrk.format("POST", "/stream/start", nil, "type=hls&name=bench")
+  return wrk.format("POST", loc .. "/start", nil, "type=hls&name=bench")
 end
 
 function response(status, headers, body)

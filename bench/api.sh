@@ -82,6 +82,22 @@ Listen 127.0.0.1:$((PORT + 1))
     BroadcastAWSCredentials env:MB_RGW_ACCESS_KEY env:MB_RGW_SECRET_KEY
     BroadcastCredentialLifetime 900
 </Location>
+# the same with a new connection to STS for every call
+<Location /fresh>
+    SetHandler broadcast-api
+    AuthType Basic
+    AuthName live
+    AuthBasicProvider file
+    AuthUserFile "$O/htpasswd"
+    Require valid-user
+    BroadcastStorage S3
+    BroadcastS3Bucket $MB_RGW_BUCKET
+    BroadcastSTSEndpoint $MB_RGW_ENDPOINT/
+    BroadcastSTSRoleArn $MB_RGW_ROLE_ARN
+    BroadcastAWSCredentials env:MB_RGW_ACCESS_KEY env:MB_RGW_SECRET_KEY
+    BroadcastCredentialLifetime 900
+    BroadcastSTSKeepAlive Off
+</Location>
 <VirtualHost 127.0.0.1:$PORT>
     ServerName sqlite
     DBDriver sqlite3
@@ -102,24 +118,38 @@ for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break
 export MB_BENCH_AUTH
 MB_BENCH_AUTH=$(printf 'bench:bench-pw' | base64)
 declare -A RES
-RUNS="sqlite:1:1 pgsql:1:1 sqlite:$THREADS:$CONNS pgsql:$THREADS:$CONNS"
+RUNS="sqlite:1:1:stream pgsql:1:1:stream sqlite:$THREADS:$CONNS:stream pgsql:$THREADS:$CONNS:stream"
+RUNS="$RUNS sqlite:1:1:fresh pgsql:1:1:fresh sqlite:$THREADS:$CONNS:fresh pgsql:$THREADS:$CONNS:fresh"
 for run in $RUNS; do
-  IFS=: read -r engine t c <<<"$run"
+  IFS=: read -r engine t c loc <<<"$run"
+  export MB_BENCH_LOC=/$loc
   p=$PORT; [ $engine = pgsql ] && p=$((PORT + 1))
   # warm up (connections to RGW and the database)
   wrk -t1 -c2 -d2s -s bench/api.lua "http://127.0.0.1:$p" >/dev/null 2>&1 || true
   : >"$O/logs/access_log"; : >"$O/logs/error_log"
   RES[$run]=$(wrk -t"$t" -c"$c" -d"${SECS}s" --timeout 10s -s bench/api.lua \
                 "http://127.0.0.1:$p" | grep '^PAIRS')
-  cp "$O/logs/access_log" "$O/access-$engine-$c.log"
-  cp "$O/logs/error_log" "$O/error-$engine-$c.log"
+  cp "$O/logs/access_log" "$O/access-$engine-$c-$loc.log"
+  cp "$O/logs/error_log" "$O/error-$engine-$c-$loc.log"
 done
 
 # where the time goes: server-side times per endpoint (%D), STS round trips
 # as the module measured them (MB0405), JSON work alone
 avg_us() { awk -v pat="$2" '$3 ~ pat && $5 == 200 { s += $6; n++ } END { if (n) printf "%.0f", s / n; else print "-" }' "$1"; }
-sts_us() { sed -n 's/.*MB0405: STS AssumeRole .*HTTP 200, \([0-9]*\) us$/\1/p' "$1" \
+sts_us() { sed -n 's/.*MB0405: STS AssumeRole .*HTTP 200, .* connection, \([0-9]*\) us$/\1/p' "$1" \
              | awk '{ s += $1; n++ } END { if (n) printf "%.0f", s / n; else print "-" }'; }
+# STS alone, from curl (the same SigV4 signing as the module): 20 calls on
+# one kept-alive connection, and 20 calls each on a new connection
+sts_form='Action=AssumeRole&Version=2011-06-15&DurationSeconds=900&RoleSessionName=bench'
+sts_form="$sts_form&RoleArn=$(printf %s "$MB_RGW_ROLE_ARN" | sed 's/:/%3A/g; s|/|%2F|g')"
+sts_curl() { curl -s --aws-sigv4 aws:amz:us-east-1:sts --user "$MB_RGW_ACCESS_KEY:$MB_RGW_SECRET_KEY" \
+               -d "$sts_form" "$@"; }
+urls=(); for _ in $(seq 1 20); do urls+=(-o /dev/null "$MB_RGW_ENDPOINT/"); done
+t0=$(date +%s%N); sts_curl "${urls[@]}"; t1=$(date +%s%N)
+STS_REUSED=$(( (t1 - t0) / 20000 ))
+t0=$(date +%s%N); sts_curl -H 'Connection: close' "${urls[@]}"; t1=$(date +%s%N)
+STS_FRESH=$(( (t1 - t0) / 20000 ))
+
 mkdir -p build
 cc -O2 -Iinclude $(apr-1-config --cflags --cppflags --includes) -o build/json_cost \
    bench/json_cost.c src/s3.c src/json.c $(apr-1-config --link-ld --libs) -ljansson
@@ -129,12 +159,14 @@ CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 echo
 echo "### $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($CPU), $(uname -sr), ${SECS}s per run"
 echo
-echo "| engine | wrk | start/stop pairs/s | request p50 / p99 (ms) | errors | start (µs) | of which STS AssumeRole (µs) | stop (µs) |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| engine | STS connections | wrk | start/stop pairs/s | request p50 / p99 (ms) | errors | start (µs) | of which STS AssumeRole (µs) | stop (µs) |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for run in $RUNS; do
-  IFS=: read -r engine t c <<<"$run"
+  IFS=: read -r engine t c loc <<<"$run"
   set -- ${RES[$run]}
-  echo "| $engine | -t$t -c$c | $8 | ${10} / ${12} | $4 | $(avg_us "$O/access-$engine-$c.log" /start) | $(sts_us "$O/error-$engine-$c.log") | $(avg_us "$O/access-$engine-$c.log" /stop) |"
+  kind="kept alive"; [ "$loc" = fresh ] && kind="new each call"
+  echo "| $engine | $kind | -t$t -c$c | $8 | ${10} / ${12} | $4 | $(avg_us "$O/access-$engine-$c-$loc.log" /start) | $(sts_us "$O/error-$engine-$c-$loc.log") | $(avg_us "$O/access-$engine-$c-$loc.log" /stop) |"
 done
 echo
 echo "JSON work of one start (session policy + response, jansson, pool memory): ${JSON} µs."
+echo "STS AssumeRole from curl, one at a time: ${STS_REUSED} µs on a kept-alive connection, ${STS_FRESH} µs on a new connection each."

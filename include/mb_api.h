@@ -35,6 +35,7 @@ struct mb_api_conf {
     const char *secret_key;
     int lifetime;                 /* BroadcastCredentialLifetime          */
     int sts_timeout;              /* BroadcastSTSTimeout                  */
+    int sts_keepalive;            /* BroadcastSTSKeepAlive                */
     int owner_only;               /* BroadcastOwnerOnly                   */
 };
 
@@ -55,6 +56,7 @@ const char *mb_cmd_credential_lifetime(cmd_parms *cmd, void *dcfg,
                                        const char *arg);
 const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on);
+const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on);
 
 int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                        apr_pool_t *ptemp, server_rec *s);

@@ -31,6 +31,7 @@ typedef struct {
     int lifetime;             /* DurationSeconds                         */
     long timeout_ms;          /* whole exchange                          */
     long connect_timeout_ms;
+    int keepalive;            /* reuse connections (else a new one each)  */
 } mb_sts_conf;
 
 typedef struct {
@@ -54,6 +55,7 @@ typedef struct {
     long http_status;         /* STS's HTTP status, 0 if none             */
     const char *code;         /* STS's error code (safe to show)          */
     const char *message;      /* STS's message or curl's error (log only) */
+    long new_connections;     /* connections opened (0: one was reused)   */
 } mb_sts_result;
 
 /* Name of an action, as STS spells it. */

@@ -140,6 +140,7 @@ static const char *sts_conf(request_rec *r, const mb_api_conf *c,
     }
     sc->timeout_ms = timeout * 1000L;
     sc->connect_timeout_ms = (timeout < 5 ? timeout : 5) * 1000L;
+    sc->keepalive = c->sts_keepalive != 0;
     return NULL;
 }
 
@@ -165,8 +166,9 @@ static int provision(request_rec *r, const mb_api_conf *c,
                 &res);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   MBLOGNO(0405) "STS %s for stream %s: status %d, HTTP %ld, "
-                  "%" APR_TIME_T_FMT " us", mb_sts_action_name(sc->action),
-                  s->id, (int)res.status, res.http_status,
+                  "%s connection, %" APR_TIME_T_FMT " us",
+                  mb_sts_action_name(sc->action), s->id, (int)res.status,
+                  res.http_status, res.new_connections ? "new" : "reused",
                   apr_time_now() - t0);
     switch (res.status) {
     case MB_STS_OK:

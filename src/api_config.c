@@ -55,6 +55,7 @@ mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
     c->lifetime = MB_UNSET;
     c->sts_timeout = MB_UNSET;
     c->owner_only = MB_UNSET;
+    c->sts_keepalive = MB_UNSET;
     return c;
 }
 
@@ -88,6 +89,7 @@ mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
     c->lifetime = PICK_INT(lifetime);
     c->sts_timeout = PICK_INT(sts_timeout);
     c->owner_only = PICK_INT(owner_only);
+    c->sts_keepalive = PICK_INT(sts_keepalive);
     return c;
 }
 
@@ -260,6 +262,13 @@ static apr_status_t curl_global_done(void *data)
     (void)data;
     curl_global_cleanup();
     return APR_SUCCESS;
+}
+
+const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on)
+{
+    (void)cmd;
+    api_of(dcfg)->sts_keepalive = on ? 1 : 0;
+    return NULL;
 }
 
 int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog,

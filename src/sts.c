@@ -342,8 +342,13 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, answer_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    if (!c->keepalive) {
+        curl_easy_setopt(h, CURLOPT_FRESH_CONNECT, 1L);
+        curl_easy_setopt(h, CURLOPT_FORBID_REUSE, 1L);
+    }
 
     rc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &res->new_connections);
     if (rc != CURLE_OK) {
         res->message = apr_pstrdup(p, errbuf[0] ? errbuf
                                                 : curl_easy_strerror(rc));
