@@ -4,7 +4,7 @@
 #   make install    install it with apxs -i
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
-#   make bench      benchmarks in bench/ (wrk, ratios against the core)
+#   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -96,6 +96,7 @@ run:
 
 bench: $(MOD)
 	bench/range.sh
+	bench/api.sh
 
 clean:
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
