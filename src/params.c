@@ -42,7 +42,7 @@ static int read_body(request_rec *r, body_note *n)
 {
     const char *ctype;
     char *buf;
-    apr_size_t len = 0;
+    apr_size_t len = 0, cap;
     long got;
     int rv;
 
@@ -66,14 +66,29 @@ static int read_body(request_rec *r, body_note *n)
         return refuse(n, HTTP_BAD_REQUEST, "the body must be "
                       "application/x-www-form-urlencoded");
     }
-    buf = apr_palloc(r->pool, MB_API_MAX_BODY + 1);
-    while ((got = ap_get_client_block(r, buf + len,
-                                      MB_API_MAX_BODY + 1 - len)) > 0) {
+    /* as large as announced (+1 for the NUL), else (chunked) grown as it
+     * comes, never full after a read: room for the NUL, and one byte more
+     * than the limit tells an oversized body */
+    cap = r->remaining > 0 ? (apr_size_t)r->remaining + 1 : 4096;
+    buf = apr_palloc(r->pool, cap);
+    while ((got = ap_get_client_block(r, buf + len, cap - len)) > 0) {
         len += (apr_size_t)got;
         if (len > MB_API_MAX_BODY) {
             r->connection->keepalive = AP_CONN_CLOSE;
             return refuse(n, HTTP_REQUEST_ENTITY_TOO_LARGE,
                           "the body is larger than 64 KiB");
+        }
+        if (len == cap) {
+            apr_size_t ncap = cap * 2 > MB_API_MAX_BODY + 1
+                                  ? MB_API_MAX_BODY + 1 : cap * 2;
+            char *nb;
+            if (ncap <= cap) {
+                ncap = cap + 1;          /* room to see one byte too many */
+            }
+            nb = apr_palloc(r->pool, ncap);
+            memcpy(nb, buf, len);
+            buf = nb;
+            cap = ncap;
         }
     }
     if (got < 0) {

@@ -5,6 +5,7 @@ use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use IO::Socket::INET;
+use MIME::Base64 ();
 use lib 't/lib';
 use MB::API qw(engines nodb_port api form db_rows rgw_env);
 
@@ -106,6 +107,32 @@ for my $e (engines()) {
     # 413
     is_error(api(%P, path => '/stream/start', body => 'name=x&pad=' . ('a' x 70000)), 413,
              'body_too_large', "[$engine] a 70 kB body");
+
+    # chunked bodies (no Content-Length): read as they come, limit enforced
+    my $chunked = sub {
+        my ($body) = @_;
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$port", Timeout => 10) or die $!;
+        my $auth = MIME::Base64::encode_base64('alice:alice-pw', '');
+        print $s "POST /stream/start HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic $auth\r\n"
+               . "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n"
+               . "Connection: close\r\n\r\n";
+        for (my $i = 0; $i < length $body; $i += 5000) {
+            my $part = substr $body, $i, 5000;
+            printf $s "%x\r\n%s\r\n", length $part, $part;
+        }
+        print $s "0\r\n\r\n";
+        local $/;
+        my $resp = <$s> // '';
+        my ($code) = $resp =~ m{^HTTP/1\.1 (\d+)};
+        my ($json) = $resp =~ /\r\n\r\n(.*)\z/s;
+        return ($code // 0, MB::API::json_of($json));
+    };
+    my ($code, $j) = $chunked->('name=' . ('c' x 200) . '&pad=' . ('p' x 20000));
+    is $code, 200, "[$engine] a chunked 20 kB body is read";
+    is $j->{stream}{name}, 'c' x 200, "[$engine] ... and its name parameter found";
+    ($code, $j) = $chunked->('name=x&pad=' . ('p' x 70000));
+    is $code, 413, "[$engine] a chunked 70 kB body: 413";
+    is $j->{error}{code}, 'body_too_large', "[$engine] ... body_too_large";
 
     # 502: STS refuses GetFederationToken (RGW answers 405 MethodNotAllowed)
     my @before = db_rows($engine, "SELECT count(*) FROM mb_stream WHERE owner = 'carol'");
