@@ -174,9 +174,13 @@ static const char *check_lifetime(cmd_parms *cmd, const mb_api_conf *c)
     if (c->lifetime == MB_UNSET) {
         return NULL;
     }
+    /* Without an action in the same section, only the widest limits: the
+     * action may come from another section (checked after merging, at
+     * startup, by check_lifetimes). */
     why = mb_sts_lifetime_check(cmd->pool,
-                                c->action == MB_UNSET ? MB_STS_ASSUME_ROLE
-                                                      : c->action,
+                                c->action == MB_UNSET
+                                    ? MB_STS_FEDERATION_TOKEN
+                                    : c->action,
                                 c->lifetime);
     return why ? err(cmd, why) : NULL;
 }
@@ -257,6 +261,69 @@ const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on)
     return NULL;
 }
 
+/* The lifetime and the action may be set in different sections (a virtual
+ * host and a <Location>): check each section as merged with its server's
+ * defaults, so that a combination STS would refuse fails at startup. */
+static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
+{
+    server_rec *s;
+
+    for (s = main_s; s; s = s->next) {
+        core_server_config *sconf = ap_get_core_module_config(s->module_config);
+        mb_dir_conf *top = ap_get_module_config(s->lookup_defaults,
+                                                &broadcast_module);
+        apr_array_header_t *secs[2] = { sconf->sec_url, sconf->sec_dir };
+        int k, i, section_actions = 0;
+
+        /* the server's own defaults alone only when no section names an
+         * action (else that section's merge is what requests get) */
+        for (k = 0; k < 2; k++) {
+            ap_conf_vector_t **sec = (ap_conf_vector_t **)secs[k]->elts;
+            for (i = 0; i < secs[k]->nelts; i++) {
+                mb_dir_conf *dc = ap_get_module_config(sec[i],
+                                                       &broadcast_module);
+                if (dc && dc->api && dc->api->action != MB_UNSET) {
+                    section_actions = 1;
+                }
+            }
+        }
+        for (k = 0; k < 2; k++) {
+            ap_conf_vector_t **sec = (ap_conf_vector_t **)secs[k]->elts;
+            for (i = (k == 0 && !section_actions) ? -1 : 0;
+                 i < secs[k]->nelts; i++) {
+                mb_dir_conf *dc = i < 0 ? top
+                                        : ap_get_module_config(
+                                              sec[i], &broadcast_module);
+                const mb_api_conf *c;
+                const char *why;
+
+                if (dc == NULL || dc->api == NULL) {
+                    continue;
+                }
+                c = (i < 0 || top == NULL || top->api == NULL)
+                        ? dc->api
+                        : mb_api_merge_conf(ptemp, top->api, dc->api);
+                if (c->lifetime == MB_UNSET) {
+                    continue;
+                }
+                why = mb_sts_lifetime_check(
+                    ptemp, c->action == MB_UNSET ? MB_STS_ASSUME_ROLE
+                                                 : c->action,
+                    c->lifetime);
+                if (why) {
+                    ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
+                                 MBLOGNO(0411) "BroadcastCredentialLifetime "
+                                 "%s (server %s%s%s)", why,
+                                 s->server_hostname ? s->server_hostname : "",
+                                 c->base ? ", " : "", c->base ? c->base : "");
+                    return HTTP_INTERNAL_SERVER_ERROR;
+                }
+            }
+        }
+    }
+    return OK;
+}
+
 static apr_status_t curl_global_done(void *data)
 {
     (void)data;
@@ -275,7 +342,9 @@ int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                        apr_pool_t *ptemp, server_rec *s)
 {
     (void)plog;
-    (void)ptemp;
+    if (check_lifetimes(ptemp, s) != OK) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     /* Once, in the parent, before any thread exists. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
