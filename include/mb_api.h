@@ -23,7 +23,6 @@
 enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1 };
 
 struct mb_api_conf {
-    const char *base;             /* the <Location> path, when known      */
     int storage;                  /* BroadcastStorage                     */
     const char *bucket;           /* BroadcastS3Bucket                    */
     const char *region;           /* BroadcastS3Region                    */

@@ -500,33 +500,17 @@ static int do_list(request_rec *r)
 
 /* ---- routing --------------------------------------------------------- */
 
-/* What follows the API's location: its <Location> path when known, else
- * the last path segment. */
-static const char *route_tail(request_rec *r, const mb_api_conf *c)
+/* The endpoint is the last path segment: <loc>/start, <loc>/<id>, and
+ * <loc>/ (empty) for the list.  (The location itself is not known here:
+ * a handler's <Location> may hold none of the module's directives.) */
+static endpoint_e route(request_rec *r, const char **id)
 {
-    size_t n;
-
-    if (c->base && strcmp(c->base, "/") != 0) {
-        n = strlen(c->base);
-        if (strncmp(r->uri, c->base, n) == 0
-            && (r->uri[n] == '/' || r->uri[n] == '\0')) {
-            return r->uri[n] == '/' ? r->uri + n + 1 : NULL;
-        }
-    }
-    else if (c->base) {
-        return r->uri + 1;
-    }
-    return strrchr(r->uri, '/') + 1;
-}
-
-static endpoint_e route(request_rec *r, const mb_api_conf *c,
-                        const char **id)
-{
-    const char *tail = route_tail(r, c);
+    const char *tail = strrchr(r->uri, '/');
 
     if (tail == NULL) {
         return EP_NONE;
     }
+    tail++;
     if (*tail == '\0') {
         return EP_LIST;
     }
@@ -559,7 +543,7 @@ int mb_api_handler(request_rec *r)
     }
     dc = ap_get_module_config(r->per_dir_config, &broadcast_module);
     c = dc->api;
-    ep = route(r, c, &id);
+    ep = route(r, &id);
     if (ep == EP_NONE) {
         return api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }

@@ -41,15 +41,7 @@ mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
 {
     mb_api_conf *c = apr_pcalloc(p, sizeof(*c));
 
-    /* <Location /stream> hands "/stream" here (a <Directory> its path, which
-     * never prefixes a URL in practice; the handler checks). */
-    if (dir && dir[0] == '/') {
-        size_t n = strlen(dir);
-        while (n > 1 && dir[n - 1] == '/') {
-            n--;
-        }
-        c->base = apr_pstrmemdup(p, dir, n);
-    }
+    (void)dir;
     c->storage = MB_UNSET;
     c->action = MB_UNSET;
     c->lifetime = MB_UNSET;
@@ -70,7 +62,6 @@ mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
     if (base == NULL || add == NULL) {
         return (mb_api_conf *)(add ? add : base);
     }
-    c->base = PICK(base);
     c->storage = PICK_INT(storage);
     c->bucket = PICK(bucket);
     c->region = PICK(region);
@@ -313,9 +304,9 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
                 if (why) {
                     ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                                  MBLOGNO(0411) "BroadcastCredentialLifetime "
-                                 "%s (server %s%s%s)", why,
-                                 s->server_hostname ? s->server_hostname : "",
-                                 c->base ? ", " : "", c->base ? c->base : "");
+                                 "%s (server %s)", why,
+                                 s->server_hostname ? s->server_hostname
+                                                    : "");
                     return HTTP_INTERNAL_SERVER_ERROR;
                 }
             }
