@@ -4,7 +4,7 @@
 #   make install    install it with apxs -i
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
-#   make bench      benchmarks in bench/ (wrk, ratios against the core)
+#   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -13,8 +13,12 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c
-PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
+           src/api.c src/api_config.c src/params.c src/streams.c \
+           src/authz_owner.c
+PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
+            src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
+            src/validate.c src/secret.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto -lm
@@ -27,7 +31,8 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
              $(shell apu-1-config --link-ld --libs 2>/dev/null)
 
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
-             build/unit_hls
+             build/unit_hls build/unit_uuid build/unit_time build/unit_s3 \
+             build/unit_sts build/unit_validate build/unit_secret
 
 .PHONY: all install test unit run bench clean deps fuzz assets
 
@@ -61,7 +66,7 @@ build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	@mkdir -p build
 	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
-	    $(PURE_SRCS) $(APR_LIBS)
+	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
 
@@ -91,9 +96,10 @@ run:
 
 bench: $(MOD)
 	bench/range.sh
+	bench/api.sh
 
 clean:
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
-	    t/conf/extra.conf t/conf/modules.conf t/data t/htdocs/index.html \
+	    t/conf/extra.conf t/conf/api.conf t/conf/modules.conf t/data t/htdocs/index.html \
 	    t/conf/mime.types t/state

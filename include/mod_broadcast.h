@@ -17,6 +17,9 @@ extern module AP_MODULE_DECLARE_DATA broadcast_module;
 
 #define MB_UNSET (-1)
 
+/* The live broadcast API's settings (include/mb_api.h). */
+typedef struct mb_api_conf mb_api_conf;
+
 typedef struct {
     const char *video_root;       /* BroadcastVideoRoot: query mode      */
     const char *video_root_real;  /* its canonical path, when it exists  */
@@ -26,6 +29,7 @@ typedef struct {
     const char *live_root;        /* BroadcastLiveRoot (canonical)       */
     apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
     const char *player_script;    /* BroadcastPlayerScript               */
+    mb_api_conf *api;             /* broadcast-api (src/api_config.c)    */
 } mb_dir_conf;
 
 void *mb_create_dir_conf(apr_pool_t *p, char *dir);
