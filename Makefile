@@ -85,7 +85,7 @@ fuzz: build/fuzz_parsers
 # runs every test file through one prove, stops Apache, and fails if any
 # test failed, was skipped, or if no test ran at all.
 test: deps
-	$(MAKE) all unit
+	$(MAKE) all unit assets
 	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
 
 deps:

@@ -63,6 +63,10 @@ static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Largest file a broadcaster may PUT (K/M/G; default 64M)"),
+    AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Where broadcast-live is mounted, as a path or an absolute "
+                  "URL (default /live): upload and playlist URLs start so"),
     AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script, NULL,
                   OR_FILEINFO,
                   "URL of hls.js for the player page (default "

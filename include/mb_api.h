@@ -20,7 +20,7 @@
 #define MB_DEFAULT_LIFETIME 3600
 #define MB_DEFAULT_STS_TIMEOUT 10
 
-enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1 };
+enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1, MB_STORAGE_LOCAL = 2 };
 
 struct mb_api_conf {
     int storage;              /* BroadcastStorage                     */

@@ -29,6 +29,7 @@ typedef struct {
     const char *live_root;        /* BroadcastLiveRoot (canonical)       */
     apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
     const char *player_script;    /* BroadcastPlayerScript               */
+    const char *live_url;         /* BroadcastLiveURL                    */
     mb_api_conf *api;             /* broadcast-api (src/api_config.c)    */
 } mb_dir_conf;
 

@@ -13,6 +13,7 @@
  * secret, nor STS's own message (logged instead: it may name accounts).
  */
 #include "mb_api.h"
+#include "mb_live.h"
 #include "mb_json.h"
 #include "mb_s3.h"
 #include "mb_time.h"
@@ -261,6 +262,47 @@ static int bad_param(request_rec *r, const char *message)
     return api_error(r, HTTP_BAD_REQUEST, "bad_parameter", message);
 }
 
+/* ---- BroadcastStorage local (src/live.c does the work) ---------------- */
+
+static int lifetime_of(const mb_api_conf *c)
+{
+    return c->lifetime != MB_UNSET ? c->lifetime : MB_DEFAULT_LIFETIME;
+}
+
+/* {"stream": {...}, "endpoint": {"HTTP": {...}}} */
+static int send_local_endpoint(request_rec *r, const mb_stream *s,
+                               json_t *endpoint)
+{
+    json_t *body = mb_json_pool(
+        r->pool, json_pack("{s:o, s:{s:o}}", "stream", stream_json(r, s, 0),
+                           "endpoint", "HTTP", endpoint));
+    return body ? send_json(r, HTTP_OK, body)
+                : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
+}
+
+static int start_local(request_rec *r, const mb_api_conf *c, mb_stream *s)
+{
+    json_t *endpoint = NULL;
+    ap_dbd_t *dbd;
+    int rv;
+
+    if ((dbd = mb_dbd_acquire(r)) == NULL) {
+        return status_error(r, HTTP_SERVICE_UNAVAILABLE);
+    }
+    s->start = apr_time_now();
+    rv = mb_live_start(r, dbd, s->id, s->owner, s->name, s->start,
+                       lifetime_of(c), &endpoint);
+    if (rv != OK) {
+        return rv == HTTP_INTERNAL_SERVER_ERROR
+                   ? misconfigured(r, "local storage is not usable")
+                   : status_error(r, rv);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(0306) "stream %s started by %s (local storage)",
+                  s->id, r->user);
+    return send_local_endpoint(r, s, endpoint);
+}
+
 static int do_start(request_rec *r, const mb_api_conf *c)
 {
     const char *type, *name, *why, *tmpl;
@@ -283,7 +325,7 @@ static int do_start(request_rec *r, const mb_api_conf *c)
     if (name && (why = mb_stream_name_check(name))) {
         return bad_param(r, why);
     }
-    if ((why = sts_conf(r, c, &sc))) {
+    if (c->storage != MB_STORAGE_LOCAL && (why = sts_conf(r, c, &sc))) {
         return misconfigured(r, why);
     }
     if (mb_uuid4(id) != 0) {
@@ -297,6 +339,10 @@ static int do_start(request_rec *r, const mb_api_conf *c)
     s.name = name ? name : "";
     s.type = "hls";
     s.live = 1;
+    if (c->storage == MB_STORAGE_LOCAL) {
+        s.s3_path = "";
+        return start_local(r, c, &s);
+    }
     tmpl = c->path_tmpl ? c->path_tmpl : MB_S3_DEFAULT_PATH;
     s.s3_path = mb_s3_path_expand(r->pool, tmpl, r->user, id);
     if (s.s3_path == NULL) {
@@ -404,6 +450,9 @@ static int do_stop(request_rec *r, const mb_api_conf *c)
     s->stop = now;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MBLOGNO(0308) "stream %s stopped by %s", id, r->user);
+    if (c->storage == MB_STORAGE_LOCAL) {
+        mb_live_finish(r, id); /* the recording playlist, vod.m3u8 */
+    }
     return send_json(r, HTTP_OK,
                      mb_json_pool(r->pool, json_pack("{s:o}", "stream",
                                                      stream_json(r, s, 1))));
@@ -421,7 +470,7 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
     if (id == NULL) {
         return OK; /* 400 sent */
     }
-    if ((why = sts_conf(r, c, &sc))) {
+    if (c->storage != MB_STORAGE_LOCAL && (why = sts_conf(r, c, &sc))) {
         return misconfigured(r, why);
     }
     rv = owned_stream(r, c, id, &dbd, &s, &failed);
@@ -430,6 +479,22 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
     }
     if (!s->live) {
         return stopped(r, id);
+    }
+    if (c->storage == MB_STORAGE_LOCAL) {
+        json_t *endpoint = NULL;
+
+        rv = mb_live_refresh(r, dbd, id, lifetime_of(c), &endpoint);
+        if (rv == HTTP_CONFLICT) {
+            return stopped(r, id); /* stopped meanwhile */
+        }
+        if (rv != OK) {
+            return status_error(r, rv);
+        }
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(0309) "upload token of stream %s refreshed "
+                                    "by %s",
+                      id, r->user);
+        return send_local_endpoint(r, s, endpoint);
     }
     rv = provision(r, c, &sc, s, &creds, &failed);
     if (failed) {

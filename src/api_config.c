@@ -96,10 +96,15 @@ static const char *err(cmd_parms *cmd, const char *why)
 
 const char *mb_cmd_storage(cmd_parms *cmd, void *dcfg, const char *arg)
 {
-    if (strcasecmp(arg, "S3") != 0) {
-        return err(cmd, "the only storage is S3");
+    if (strcasecmp(arg, "S3") == 0) {
+        api_of(dcfg)->storage = MB_STORAGE_S3;
     }
-    api_of(dcfg)->storage = MB_STORAGE_S3;
+    else if (strcasecmp(arg, "local") == 0) {
+        api_of(dcfg)->storage = MB_STORAGE_LOCAL;  /* + BroadcastLiveRoot */
+    }
+    else {
+        return err(cmd, "storage is S3 or local");
+    }
     /* The directive that enables the API: its statements are prepared for
      * this server (mod_dbd must be loaded). */
     return mb_streams_require(cmd);

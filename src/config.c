@@ -96,6 +96,7 @@ void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
                                 : base->live_max_upload;
     conf->player_script = add->player_script ? add->player_script
                                              : base->player_script;
+    conf->live_url = add->live_url ? add->live_url : base->live_url;
     conf->api = mb_api_merge_conf(p, base->api, add->api);
     return conf;
 }

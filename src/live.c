@@ -12,6 +12,7 @@
 #include "mb_live.h"
 #include "mb_hls.h"
 #include "mb_path.h"
+#include "mb_json.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -20,6 +21,7 @@
 #include <apr_file_io.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 
 #include <errno.h>
 
@@ -31,6 +33,13 @@ const mb_dbd_stmt mb_live_stmts[] = {
       "WHERE id = %s" },
     { "mb_live_by_token",
       "SELECT id FROM mb_stream WHERE upload_token_hash = %s" },
+    { "mb_live_insert",
+      "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
+      "start_us, upload_token_hash, upload_expires_us) "
+      "VALUES (%s, %s, %s, 'hls', '', 1, %lld, %s, %lld)" },
+    { "mb_live_token",
+      "UPDATE mb_stream SET upload_token_hash = %s, upload_expires_us = %lld "
+      "WHERE id = %s AND is_live = 1" },
     { NULL, NULL }
 };
 
@@ -70,6 +79,25 @@ const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
         }
     }
     return err;
+}
+
+const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    size_t n = strlen(arg);
+
+    if (!(arg[0] == '/' || !strncmp(arg, "http://", 7)
+          || !strncmp(arg, "https://", 8))
+        || ap_strchr_c(arg, '"') || ap_strchr_c(arg, '?')
+        || ap_strchr_c(arg, '#')) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": a path (/live) or "
+                           "an absolute http(s) URL", NULL);
+    }
+    while (n > 1 && arg[n - 1] == '/') {
+        n--;
+    }
+    conf->live_url = apr_pstrmemdup(cmd->pool, arg, n);
+    return NULL;
 }
 
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg, const char *arg)
@@ -410,6 +438,141 @@ apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir)
     return write_atomically(p, dir, apr_pstrcat(p, dir, "/vod.m3u8", NULL),
                             mb_hls_vod_playlist(p, mb_hls_journal_parse(p, text),
                                                 segment_present, &k));
+}
+
+/* ---- BroadcastStorage local: provisioning for the API -------------------- */
+
+static const char *new_token(apr_pool_t *p)
+{
+    unsigned char b[32];
+    char *hex = apr_palloc(p, sizeof(b) * 2 + 1);
+    size_t i;
+
+    if (RAND_bytes(b, sizeof(b)) != 1) {
+        return NULL;
+    }
+    for (i = 0; i < sizeof(b); i++) {
+        apr_snprintf(hex + i * 2, 3, "%02x", b[i]);
+    }
+    return hex;
+}
+
+static json_t *http_endpoint(request_rec *r, const mb_dir_conf *conf,
+                             const char *id, const char *token, int lifetime)
+{
+    const char *base = conf->live_url ? conf->live_url : MB_DEFAULT_LIVE_URL;
+    const char *url = apr_pstrcat(r->pool, base, "/", id, "/", NULL);
+
+    if (base[0] == '/') {
+        url = ap_construct_url(r->pool, url, r);
+    }
+    return mb_json_pool(r->pool, json_pack(
+        "{s:s, s:s, s:I, s:s}", "upload_url", url, "upload_token", token,
+        "expiration", (json_int_t)lifetime, "playlist_url",
+        apr_pstrcat(r->pool, url, "index.m3u8", NULL)));
+}
+
+static const char *us_arg(apr_pool_t *p, apr_time_t t)
+{
+    return apr_psprintf(p, "%" APR_TIME_T_FMT, t);
+}
+
+int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
+                  const char *owner, const char *name, apr_time_t start,
+                  int lifetime, json_t **endpoint)
+{
+    const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                   &broadcast_module);
+    apr_dbd_prepared_t *q;
+    const char *dir, *token, *hash;
+    apr_status_t rv;
+    int nrows = 0, err;
+
+    if (conf->live_root == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0718) "BroadcastStorage local needs "
+                      "BroadcastLiveRoot");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((q = mb_dbd_statement(r->server, dbd, "mb_live_insert")) == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if ((token = new_token(r->pool)) == NULL
+        || (hash = mb_live_token_hash(r->pool, token)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0719) "the CSPRNG failed (RAND_bytes)");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    dir = mb_live_dir(r->pool, conf->live_root, id);
+    rv = apr_dir_make(dir, APR_FPROT_OS_DEFAULT, r->pool);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(0720) "cannot create %s", dir);
+        return APR_STATUS_IS_ENOSPC(rv) ? HTTP_INSUFFICIENT_STORAGE
+                                        : HTTP_INTERNAL_SERVER_ERROR;
+    }
+    err = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, q,
+                          id, owner, name, us_arg(r->pool, start), hash,
+                          us_arg(r->pool, start + apr_time_from_sec(lifetime)));
+    if (err != 0 || nrows != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0721) "cannot record stream %s: %s", id,
+                      err ? apr_dbd_error(dbd->driver, dbd->handle, err)
+                          : "no row");
+        apr_dir_remove(dir, r->pool);   /* nothing left behind */
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    *endpoint = http_endpoint(r, conf, id, token, lifetime);
+    return *endpoint ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
+                    int lifetime, json_t **endpoint)
+{
+    const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                   &broadcast_module);
+    apr_dbd_prepared_t *q = mb_dbd_statement(r->server, dbd, "mb_live_token");
+    const char *token = new_token(r->pool), *hash;
+    int nrows = 0, err;
+
+    if (q == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (token == NULL || (hash = mb_live_token_hash(r->pool, token)) == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    err = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, q, hash,
+                          us_arg(r->pool, apr_time_now()
+                                              + apr_time_from_sec(lifetime)),
+                          id);
+    if (err != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0722) "cannot renew the token of %s: %s", id,
+                      apr_dbd_error(dbd->driver, dbd->handle, err));
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    if (nrows != 1) {
+        return HTTP_CONFLICT;
+    }
+    *endpoint = http_endpoint(r, conf, id, token, lifetime);
+    return *endpoint ? OK : HTTP_INTERNAL_SERVER_ERROR;
+}
+
+void mb_live_finish(request_rec *r, const char *id)
+{
+    const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                   &broadcast_module);
+    apr_status_t rv;
+
+    if (conf->live_root == NULL) {
+        return;
+    }
+    rv = mb_live_write_vod(r->pool, mb_live_dir(r->pool, conf->live_root, id));
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(0723) "cannot write the recording playlist of "
+                      "stream %s", id);
+    }
 }
 
 /* ---- PUT and DELETE ------------------------------------------------------ */

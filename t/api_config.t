@@ -75,7 +75,7 @@ bad("$base\nBroadcastS3Path ../%{id}/", qr/'\.' or '\.\.' segment/, 'a template 
 bad("$base\nBroadcastS3Path %{date}/%{id}/", qr/unknown variable/, 'an unknown variable');
 bad("BroadcastS3Bucket a/b", qr/not a bucket name/, 'a bucket with /');
 bad("BroadcastS3Region EU_WEST", qr/not a region/, 'a bad region');
-bad("BroadcastStorage GCS", qr/the only storage is S3/, 'another storage');
+bad("BroadcastStorage GCS", qr/storage is S3 or local/, 'another storage');
 bad("BroadcastSTSEndpoint ftp://x/", qr/http:\/\/ or https:\/\//, 'an ftp endpoint');
 bad("BroadcastSTSRoleArn role/x", qr/not a role ARN/, 'a bad role ARN');
 bad("BroadcastSTSTimeout 0", qr/1 to 300/, 'timeout 0');

@@ -12,7 +12,11 @@ CREATE TABLE IF NOT EXISTS mb_stream (
     s3_path  VARCHAR(512) NOT NULL,              -- the stream's prefix, ends in /
     is_live  INTEGER      NOT NULL DEFAULT 1,
     start_us BIGINT       NOT NULL,              -- microseconds since the epoch
-    stop_us  BIGINT                              -- NULL while live
+    stop_us  BIGINT,                             -- NULL while live
+    -- BroadcastStorage local: SHA-256 (hex) of the stream's upload token
+    -- and when the token expires; the token itself is never stored
+    upload_token_hash CHAR(64),
+    upload_expires_us BIGINT
 );
 
 -- The list of live streams, newest first, cut in pages by (start_us, id).
