@@ -68,8 +68,8 @@ MaxRequestWorkers 64
 KeepAlive On
 Listen 127.0.0.1:$PORT
 Listen 127.0.0.1:$((PORT + 1))
-<Location /stream>
-    SetHandler broadcast-api
+# what both API locations share
+<Location />
     AuthType Basic
     AuthName live
     AuthBasicProvider file
@@ -82,20 +82,12 @@ Listen 127.0.0.1:$((PORT + 1))
     BroadcastAWSCredentials env:MB_RGW_ACCESS_KEY env:MB_RGW_SECRET_KEY
     BroadcastCredentialLifetime 900
 </Location>
+<Location /stream>
+    SetHandler broadcast-api
+</Location>
 # the same with a new connection to STS for every call
 <Location /fresh>
     SetHandler broadcast-api
-    AuthType Basic
-    AuthName live
-    AuthBasicProvider file
-    AuthUserFile "$O/htpasswd"
-    Require valid-user
-    BroadcastStorage S3
-    BroadcastS3Bucket $MB_RGW_BUCKET
-    BroadcastSTSEndpoint $MB_RGW_ENDPOINT/
-    BroadcastSTSRoleArn $MB_RGW_ROLE_ARN
-    BroadcastAWSCredentials env:MB_RGW_ACCESS_KEY env:MB_RGW_SECRET_KEY
-    BroadcastCredentialLifetime 900
     BroadcastSTSKeepAlive Off
 </Location>
 <VirtualHost 127.0.0.1:$PORT>

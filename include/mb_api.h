@@ -15,7 +15,7 @@
 #include <mod_auth.h>
 
 #define MB_HANDLER_API "broadcast-api"
-#define MB_API_MAX_BODY 65536           /* bytes of form body read       */
+#define MB_API_MAX_BODY 65536 /* bytes of form body read       */
 #define MB_DEFAULT_REGION "us-east-1"
 #define MB_DEFAULT_LIFETIME 3600
 #define MB_DEFAULT_STS_TIMEOUT 10
@@ -23,20 +23,19 @@
 enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1, MB_STORAGE_LOCAL = 2 };
 
 struct mb_api_conf {
-    const char *base;             /* the <Location> path, when known      */
-    int storage;                  /* BroadcastStorage                     */
-    const char *bucket;           /* BroadcastS3Bucket                    */
-    const char *region;           /* BroadcastS3Region                    */
-    const char *path_tmpl;        /* BroadcastS3Path                      */
-    const char *sts_endpoint;     /* BroadcastSTSEndpoint                 */
-    int action;                   /* BroadcastSTSAction (mb_sts_action_e) */
-    const char *role_arn;         /* BroadcastSTSRoleArn                  */
-    const char *access_key;       /* BroadcastAWSCredentials, resolved    */
+    int storage;              /* BroadcastStorage                     */
+    const char *bucket;       /* BroadcastS3Bucket                    */
+    const char *region;       /* BroadcastS3Region                    */
+    const char *path_tmpl;    /* BroadcastS3Path                      */
+    const char *sts_endpoint; /* BroadcastSTSEndpoint                 */
+    int action;               /* BroadcastSTSAction (mb_sts_action_e) */
+    const char *role_arn;     /* BroadcastSTSRoleArn                  */
+    const char *access_key;   /* BroadcastAWSCredentials, resolved    */
     const char *secret_key;
-    int lifetime;                 /* BroadcastCredentialLifetime          */
-    int sts_timeout;              /* BroadcastSTSTimeout                  */
-    int sts_keepalive;            /* BroadcastSTSKeepAlive                */
-    int owner_only;               /* BroadcastOwnerOnly                   */
+    int lifetime;      /* BroadcastCredentialLifetime          */
+    int sts_timeout;   /* BroadcastSTSTimeout                  */
+    int sts_keepalive; /* BroadcastSTSKeepAlive                */
+    int owner_only;    /* BroadcastOwnerOnly                   */
 };
 
 mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir);
@@ -58,8 +57,8 @@ const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on);
 const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on);
 
-int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                       apr_pool_t *ptemp, server_rec *s);
+int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                       server_rec *s);
 void mb_api_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* The process's curl share for STS (NULL before child_init). */
@@ -94,7 +93,7 @@ typedef struct {
     const char *s3_path;
     int live;
     apr_time_t start;
-    apr_time_t stop;              /* 0 while live */
+    apr_time_t stop; /* 0 while live */
 } mb_stream;
 
 /* Prepare the stream statements for cmd->server (from the directives that

@@ -23,8 +23,8 @@ const char *mb_s3_key_segment(apr_pool_t *p, const char *s);
 
 /* Expand a checked template for (user, id); the result ends in '/'.
  * NULL when longer than MB_S3_MAX_PREFIX. */
-const char *mb_s3_path_expand(apr_pool_t *p, const char *tmpl,
-                              const char *user, const char *id);
+const char *mb_s3_path_expand(apr_pool_t *p, const char *tmpl, const char *user,
+                              const char *id);
 
 /* A bucket name usable in an ARN: 1 to 255 of [A-Za-z0-9.-_]. */
 int mb_s3_bucket_valid(const char *bucket);
@@ -32,7 +32,6 @@ int mb_s3_bucket_valid(const char *bucket);
 /* The session policy, compact JSON (no spaces): PutObject, DeleteObject
  * and AbortMultipartUpload on arn:aws:s3:::BUCKET/PREFIX*, ListBucket on
  * arn:aws:s3:::BUCKET with an s3:prefix condition.  NULL on failure. */
-const char *mb_s3_policy(apr_pool_t *p, const char *bucket,
-                         const char *prefix);
+const char *mb_s3_policy(apr_pool_t *p, const char *bucket, const char *prefix);
 
 #endif /* MB_S3_H */

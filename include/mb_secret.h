@@ -18,7 +18,6 @@ typedef enum {
 /* Resolve spec.  Returns NULL and sets *value (and *source), or an error
  * message that never contains the secret itself. */
 const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
-                              const char **value,
-                              mb_secret_source_e *source);
+                              const char **value, mb_secret_source_e *source);
 
 #endif /* MB_SECRET_H */

@@ -17,45 +17,45 @@ typedef enum {
 } mb_sts_action_e;
 
 #define MB_STS_MIN_LIFETIME 900
-#define MB_STS_MAX_ASSUME_ROLE 43200      /* 12 h, a role's ceiling   */
-#define MB_STS_MAX_FEDERATION 129600      /* 36 h                     */
+#define MB_STS_MAX_ASSUME_ROLE 43200 /* 12 h, a role's ceiling   */
+#define MB_STS_MAX_FEDERATION 129600 /* 36 h                     */
 #define MB_STS_MAX_ANSWER (64 * 1024)
 
 typedef struct {
-    const char *endpoint;     /* https://sts.REGION.amazonaws.com/        */
-    const char *region;       /* signing region                          */
+    const char *endpoint; /* https://sts.REGION.amazonaws.com/        */
+    const char *region;   /* signing region                          */
     mb_sts_action_e action;
-    const char *role_arn;     /* AssumeRole only                         */
-    const char *access_key;   /* long-term credentials of the module     */
+    const char *role_arn;   /* AssumeRole only                         */
+    const char *access_key; /* long-term credentials of the module     */
     const char *secret_key;
-    int lifetime;             /* DurationSeconds                         */
-    long timeout_ms;          /* whole exchange                          */
+    int lifetime;    /* DurationSeconds                         */
+    long timeout_ms; /* whole exchange                          */
     long connect_timeout_ms;
-    int keepalive;            /* reuse connections (else a new one each)  */
+    int keepalive; /* reuse connections (else a new one each)  */
 } mb_sts_conf;
 
 typedef struct {
     const char *access_key_id;
     const char *secret_access_key;
     const char *session_token;
-    apr_time_t expiration;    /* 0 when STS did not say (or unparsable)   */
+    apr_time_t expiration; /* 0 when STS did not say (or unparsable)   */
 } mb_sts_creds;
 
 typedef enum {
     MB_STS_OK = 0,
-    MB_STS_REFUSED,           /* STS answered with an error: 502          */
-    MB_STS_TIMEOUT,           /* no (complete) answer in time: 504        */
-    MB_STS_UNREACHABLE,       /* connection or TLS failure: 502           */
-    MB_STS_BAD_ANSWER,        /* 200 without credentials, bad XML: 502    */
-    MB_STS_INTERNAL           /* could not even build the request: 500    */
+    MB_STS_REFUSED,     /* STS answered with an error: 502          */
+    MB_STS_TIMEOUT,     /* no (complete) answer in time: 504        */
+    MB_STS_UNREACHABLE, /* connection or TLS failure: 502           */
+    MB_STS_BAD_ANSWER,  /* 200 without credentials, bad XML: 502    */
+    MB_STS_INTERNAL     /* could not even build the request: 500    */
 } mb_sts_e;
 
 typedef struct {
     mb_sts_e status;
-    long http_status;         /* STS's HTTP status, 0 if none             */
-    const char *code;         /* STS's error code (safe to show)          */
-    const char *message;      /* STS's message or curl's error (log only) */
-    long new_connections;     /* connections opened (0: one was reused)   */
+    long http_status;     /* STS's HTTP status, 0 if none             */
+    const char *code;     /* STS's error code (safe to show)          */
+    const char *message;  /* STS's message or curl's error (log only) */
+    long new_connections; /* connections opened (0: one was reused)   */
 } mb_sts_result;
 
 /* Name of an action, as STS spells it. */
@@ -83,8 +83,7 @@ const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
  * the XML has them); MB_STS_BAD_ANSWER otherwise.  http_status is STS's
  * status (200 = success expected). */
 mb_sts_e mb_sts_parse(apr_pool_t *p, long http_status, const char *body,
-                      apr_size_t len, mb_sts_creds *creds,
-                      mb_sts_result *res);
+                      apr_size_t len, mb_sts_creds *creds, mb_sts_result *res);
 
 /* A process-wide curl share (connections, DNS, TLS sessions) guarded by
  * APR mutexes; destroyed with pool p.  NULL on failure. */

@@ -7,7 +7,7 @@
 
 #include <apr_time.h>
 
-#define MB_DATE_LEN 19  /* "YYYY-MM-DD HH:MM:SS" */
+#define MB_DATE_LEN 19 /* "YYYY-MM-DD HH:MM:SS" */
 
 /* t as "YYYY-MM-DD HH:MM:SS" in GMT into out[MB_DATE_LEN + 1]. */
 void mb_time_format(apr_time_t t, char *out);

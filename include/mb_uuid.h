@@ -5,7 +5,7 @@
 #ifndef MB_UUID_H
 #define MB_UUID_H
 
-#define MB_UUID_LEN 36  /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" */
+#define MB_UUID_LEN 36 /* "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx" */
 
 /* Format 16 bytes as a version 4 UUID (the version and variant bits are
  * forced) into out[MB_UUID_LEN + 1], lowercase hex. */

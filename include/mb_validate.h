@@ -6,7 +6,7 @@
 
 #include <stddef.h>
 
-#define MB_NAME_MAX 255          /* bytes */
+#define MB_NAME_MAX 255 /* bytes */
 #define MB_LIST_DEFAULT 20
 #define MB_LIST_MAX 100
 

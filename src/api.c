@@ -28,7 +28,12 @@
 APLOG_USE_MODULE(broadcast);
 
 typedef enum {
-    EP_NONE = 0, EP_START, EP_STOP, EP_REFRESH, EP_LIST, EP_DETAIL
+    EP_NONE = 0,
+    EP_START,
+    EP_STOP,
+    EP_REFRESH,
+    EP_LIST,
+    EP_DETAIL
 } endpoint_e;
 
 /* ---- responses ------------------------------------------------------- */
@@ -54,8 +59,9 @@ static int send_json(request_rec *r, int status, json_t *body)
 static int api_error(request_rec *r, int status, const char *code,
                      const char *message)
 {
-    json_t *body = mb_json_pool(r->pool, json_pack(
-        "{s:{s:s, s:s}}", "error", "code", code, "message", message));
+    json_t *body =
+        mb_json_pool(r->pool, json_pack("{s:{s:s, s:s}}", "error", "code", code,
+                                        "message", message));
 
     if (body == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -107,8 +113,8 @@ static json_t *stream_json(request_rec *r, const mb_stream *s, int with_stop)
 static const char *sts_conf(request_rec *r, const mb_api_conf *c,
                             mb_sts_conf *sc)
 {
-    int timeout = c->sts_timeout != MB_UNSET ? c->sts_timeout
-                                             : MB_DEFAULT_STS_TIMEOUT;
+    int timeout =
+        c->sts_timeout != MB_UNSET ? c->sts_timeout : MB_DEFAULT_STS_TIMEOUT;
     const char *why;
 
     if (c->storage != MB_STORAGE_S3) {
@@ -133,11 +139,9 @@ static const char *sts_conf(request_rec *r, const mb_api_conf *c,
     sc->role_arn = c->role_arn;
     sc->access_key = c->access_key;
     sc->secret_key = c->secret_key;
-    sc->lifetime = c->lifetime != MB_UNSET ? c->lifetime
-                                           : MB_DEFAULT_LIFETIME;
+    sc->lifetime = c->lifetime != MB_UNSET ? c->lifetime : MB_DEFAULT_LIFETIME;
     if ((why = mb_sts_lifetime_check(r->pool, sc->action, sc->lifetime))) {
-        return apr_pstrcat(r->pool, "BroadcastCredentialLifetime ", why,
-                           NULL);
+        return apr_pstrcat(r->pool, "BroadcastCredentialLifetime ", why, NULL);
     }
     sc->timeout_ms = timeout * 1000L;
     sc->connect_timeout_ms = (timeout < 5 ? timeout : 5) * 1000L;
@@ -152,8 +156,8 @@ static int provision(request_rec *r, const mb_api_conf *c,
                      mb_sts_creds *creds, int *failed)
 {
     const char *policy = mb_s3_policy(r->pool, c->bucket, s->s3_path);
-    const char *session = mb_sts_session_name(r->pool, sc->action, r->user,
-                                              s->id);
+    const char *session =
+        mb_sts_session_name(r->pool, sc->action, r->user, s->id);
     mb_sts_result res;
     apr_time_t t0 = apr_time_now();
 
@@ -163,11 +167,10 @@ static int provision(request_rec *r, const mb_api_conf *c,
                       MBLOGNO(0302) "cannot build the session policy");
         return status_error(r, HTTP_INTERNAL_SERVER_ERROR);
     }
-    mb_sts_call(r->pool, mb_api_curl_share(), sc, session, policy, creds,
-                &res);
+    mb_sts_call(r->pool, mb_api_curl_share(), sc, session, policy, creds, &res);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   MBLOGNO(0405) "STS %s for stream %s: status %d, HTTP %ld, "
-                  "%s connection, %" APR_TIME_T_FMT " us",
+                                "%s connection, %" APR_TIME_T_FMT " us",
                   mb_sts_action_name(sc->action), s->id, (int)res.status,
                   res.http_status, res.new_connections ? "new" : "reused",
                   apr_time_now() - t0);
@@ -182,7 +185,8 @@ static int provision(request_rec *r, const mb_api_conf *c,
                       res.http_status, res.code,
                       res.message ? res.message : "(no message)");
         return api_error(r, HTTP_BAD_GATEWAY, "sts_refused",
-                         apr_psprintf(r->pool, "the credential service "
+                         apr_psprintf(r->pool,
+                                      "the credential service "
                                       "refused %s: %s",
                                       mb_sts_action_name(sc->action),
                                       res.code));
@@ -194,14 +198,15 @@ static int provision(request_rec *r, const mb_api_conf *c,
                          "the credential service did not answer in time");
     case MB_STS_UNREACHABLE:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0408) "STS at %s unreachable: %s",
-                      sc->endpoint, res.message);
+                      MBLOGNO(0408) "STS at %s unreachable: %s", sc->endpoint,
+                      res.message);
         return api_error(r, HTTP_BAD_GATEWAY, "sts_unreachable",
                          "the credential service cannot be reached");
     case MB_STS_BAD_ANSWER:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0409) "STS at %s gave a bad answer (HTTP %ld):"
-                      " %s", sc->endpoint, res.http_status, res.message);
+                                    " %s",
+                      sc->endpoint, res.http_status, res.message);
         return api_error(r, HTTP_BAD_GATEWAY, "sts_bad_answer",
                          "the credential service gave an unusable answer");
     default:
@@ -227,17 +232,15 @@ static int send_endpoint(request_rec *r, const mb_api_conf *c,
             lifetime = left > 0 ? left : 0;
         }
     }
-    body = mb_json_pool(r->pool, json_pack(
-        "{s:o, s:{s:{s:s, s:s, s:s, s:I, s:s, s:s, s:s}}}",
-        "stream", stream_json(r, s, 0),
-        "endpoint", "S3",
-        "aws_access_key_id", creds->access_key_id,
-        "aws_secret_access_key", creds->secret_access_key,
-        "aws_session_token", creds->session_token,
-        "aws_expiration", lifetime,
-        "s3_bucket_name", c->bucket,
-        "s3_bucket_path", s->s3_path,
-        "s3_bucket_region", sc->region));
+    body = mb_json_pool(
+        r->pool,
+        json_pack("{s:o, s:{s:{s:s, s:s, s:s, s:I, s:s, s:s, s:s}}}", "stream",
+                  stream_json(r, s, 0), "endpoint", "S3", "aws_access_key_id",
+                  creds->access_key_id, "aws_secret_access_key",
+                  creds->secret_access_key, "aws_session_token",
+                  creds->session_token, "aws_expiration", lifetime,
+                  "s3_bucket_name", c->bucket, "s3_bucket_path", s->s3_path,
+                  "s3_bucket_region", sc->region));
     return body ? send_json(r, HTTP_OK, body)
                 : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
 }
@@ -270,9 +273,9 @@ static int lifetime_of(const mb_api_conf *c)
 static int send_local_endpoint(request_rec *r, const mb_stream *s,
                                json_t *endpoint)
 {
-    json_t *body = mb_json_pool(r->pool, json_pack(
-        "{s:o, s:{s:o}}", "stream", stream_json(r, s, 0),
-        "endpoint", "HTTP", endpoint));
+    json_t *body = mb_json_pool(
+        r->pool, json_pack("{s:o, s:{s:o}}", "stream", stream_json(r, s, 0),
+                           "endpoint", "HTTP", endpoint));
     return body ? send_json(r, HTTP_OK, body)
                 : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
 }
@@ -367,9 +370,8 @@ static int do_start(request_rec *r, const mb_api_conf *c)
 
 /* The stream named by `id`, checked: exists, owner (unless
  * BroadcastOwnerOnly Off).  OK with *out, or the answer already sent. */
-static int owned_stream(request_rec *r, const mb_api_conf *c,
-                        const char *id, ap_dbd_t **dbd, mb_stream **out,
-                        int *failed)
+static int owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
+                        ap_dbd_t **dbd, mb_stream **out, int *failed)
 {
     int rv;
 
@@ -382,8 +384,8 @@ static int owned_stream(request_rec *r, const mb_api_conf *c,
     }
     if (c->owner_only != 0 && strcmp((*out)->owner, r->user) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0307) "%s is not the owner of stream %s",
-                      r->user, id);
+                      MBLOGNO(0307) "%s is not the owner of stream %s", r->user,
+                      id);
         return api_error(r, HTTP_FORBIDDEN, "forbidden",
                          "only the stream's owner may do this");
     }
@@ -414,9 +416,9 @@ static const char *id_param(request_rec *r)
 
 static int stopped(request_rec *r, const char *id)
 {
-    return api_error(r, HTTP_CONFLICT, "stream_stopped",
-                     apr_pstrcat(r->pool, "stream ", id,
-                                 " is already stopped", NULL));
+    return api_error(
+        r, HTTP_CONFLICT, "stream_stopped",
+        apr_pstrcat(r->pool, "stream ", id, " is already stopped", NULL));
 }
 
 static int do_stop(request_rec *r, const mb_api_conf *c)
@@ -428,7 +430,7 @@ static int do_stop(request_rec *r, const mb_api_conf *c)
     int rv, failed, nrows;
 
     if (id == NULL) {
-        return OK;                               /* 400 sent */
+        return OK; /* 400 sent */
     }
     rv = owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
@@ -442,17 +444,18 @@ static int do_stop(request_rec *r, const mb_api_conf *c)
         return status_error(r, rv);
     }
     if (nrows != 1) {
-        return stopped(r, id);                   /* stopped meanwhile */
+        return stopped(r, id); /* stopped meanwhile */
     }
     s->live = 0;
     s->stop = now;
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MBLOGNO(0308) "stream %s stopped by %s", id, r->user);
     if (c->storage == MB_STORAGE_LOCAL) {
-        mb_live_finish(r, id);      /* the recording playlist, vod.m3u8 */
+        mb_live_finish(r, id); /* the recording playlist, vod.m3u8 */
     }
-    return send_json(r, HTTP_OK, mb_json_pool(r->pool, json_pack(
-                         "{s:o}", "stream", stream_json(r, s, 1))));
+    return send_json(r, HTTP_OK,
+                     mb_json_pool(r->pool, json_pack("{s:o}", "stream",
+                                                     stream_json(r, s, 1))));
 }
 
 static int do_refresh(request_rec *r, const mb_api_conf *c)
@@ -465,7 +468,7 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
     int rv, failed;
 
     if (id == NULL) {
-        return OK;                               /* 400 sent */
+        return OK; /* 400 sent */
     }
     if (c->storage != MB_STORAGE_LOCAL && (why = sts_conf(r, c, &sc))) {
         return misconfigured(r, why);
@@ -482,14 +485,15 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
 
         rv = mb_live_refresh(r, dbd, id, lifetime_of(c), &endpoint);
         if (rv == HTTP_CONFLICT) {
-            return stopped(r, id);               /* stopped meanwhile */
+            return stopped(r, id); /* stopped meanwhile */
         }
         if (rv != OK) {
             return status_error(r, rv);
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0309) "upload token of stream %s refreshed "
-                      "by %s", id, r->user);
+                                    "by %s",
+                      id, r->user);
         return send_local_endpoint(r, s, endpoint);
     }
     rv = provision(r, c, &sc, s, &creds, &failed);
@@ -497,8 +501,8 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
         return rv;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  MBLOGNO(0309) "credentials of stream %s refreshed by %s",
-                  id, r->user);
+                  MBLOGNO(0309) "credentials of stream %s refreshed by %s", id,
+                  r->user);
     return send_endpoint(r, c, &sc, s, &creds);
 }
 
@@ -512,8 +516,9 @@ static int do_detail(request_rec *r, const mb_api_conf *c, const char *id)
     if (failed) {
         return rv;
     }
-    return send_json(r, HTTP_OK, mb_json_pool(r->pool, json_pack(
-                         "{s:o}", "stream", stream_json(r, s, 1))));
+    return send_json(r, HTTP_OK,
+                     mb_json_pool(r->pool, json_pack("{s:o}", "stream",
+                                                     stream_json(r, s, 1))));
 }
 
 static int do_list(request_rec *r)
@@ -525,12 +530,12 @@ static int do_list(request_rec *r)
     ap_dbd_t *dbd;
     json_t *list, *body;
 
-    if (mb_api_param(r, "limit", &limit_s) != OK
-        || (limit_s && mb_limit_parse(limit_s, &limit) != 0)) {
+    if (mb_api_param(r, "limit", &limit_s) != OK ||
+        (limit_s && mb_limit_parse(limit_s, &limit) != 0)) {
         return bad_param(r, "'limit' must be a number from 1 to 100");
     }
-    if (mb_api_param(r, "before", &before) != OK
-        || (before && !mb_uuid_valid(before))) {
+    if (mb_api_param(r, "before", &before) != OK ||
+        (before && !mb_uuid_valid(before))) {
         return bad_param(r, "'before' is not a stream id");
     }
     if ((dbd = mb_dbd_acquire(r)) == NULL) {
@@ -550,47 +555,33 @@ static int do_list(request_rec *r)
     }
     list = json_array();
     for (i = 0; i < rows->nelts; i++) {
-        json_array_append_new(list, stream_json(
-                                  r, &APR_ARRAY_IDX(rows, i, mb_stream), 0));
+        json_array_append_new(
+            list, stream_json(r, &APR_ARRAY_IDX(rows, i, mb_stream), 0));
     }
-    body = mb_json_pool(r->pool, json_pack(
-        "{s:o, s:o}", "streams", list, "next",
-        rows->nelts == limit
-            ? json_string(APR_ARRAY_IDX(rows, rows->nelts - 1, mb_stream).id)
-            : json_null()));
+    body = mb_json_pool(
+        r->pool,
+        json_pack("{s:o, s:o}", "streams", list, "next",
+                  rows->nelts == limit
+                      ? json_string(
+                            APR_ARRAY_IDX(rows, rows->nelts - 1, mb_stream).id)
+                      : json_null()));
     return body ? send_json(r, HTTP_OK, body)
                 : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
 }
 
 /* ---- routing --------------------------------------------------------- */
 
-/* What follows the API's location: its <Location> path when known, else
- * the last path segment. */
-static const char *route_tail(request_rec *r, const mb_api_conf *c)
+/* The endpoint is the last path segment: <loc>/start, <loc>/<id>, and
+ * <loc>/ (empty) for the list.  (The location itself is not known here:
+ * a handler's <Location> may hold none of the module's directives.) */
+static endpoint_e route(request_rec *r, const char **id)
 {
-    size_t n;
-
-    if (c->base && strcmp(c->base, "/") != 0) {
-        n = strlen(c->base);
-        if (strncmp(r->uri, c->base, n) == 0
-            && (r->uri[n] == '/' || r->uri[n] == '\0')) {
-            return r->uri[n] == '/' ? r->uri + n + 1 : NULL;
-        }
-    }
-    else if (c->base) {
-        return r->uri + 1;
-    }
-    return strrchr(r->uri, '/') + 1;
-}
-
-static endpoint_e route(request_rec *r, const mb_api_conf *c,
-                        const char **id)
-{
-    const char *tail = route_tail(r, c);
+    const char *tail = strrchr(r->uri, '/');
 
     if (tail == NULL) {
         return EP_NONE;
     }
+    tail++;
     if (*tail == '\0') {
         return EP_LIST;
     }
@@ -623,28 +614,28 @@ int mb_api_handler(request_rec *r)
     }
     dc = ap_get_module_config(r->per_dir_config, &broadcast_module);
     c = dc->api;
-    ep = route(r, c, &id);
+    ep = route(r, &id);
     if (ep == EP_NONE) {
         return api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
     post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH;
-    r->allowed = post ? (AP_METHOD_BIT << M_POST)
-                      : (AP_METHOD_BIT << M_GET);
-    if ((post && r->method_number != M_POST)
-        || (!post && r->method_number != M_GET)) {
+    r->allowed = post ? (AP_METHOD_BIT << M_POST) : (AP_METHOD_BIT << M_GET);
+    if ((post && r->method_number != M_POST) ||
+        (!post && r->method_number != M_GET)) {
         apr_table_setn(r->err_headers_out, "Allow",
                        post ? "POST" : "GET, HEAD");
-        return api_error(r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
-                         apr_pstrcat(r->pool, "use ", post ? "POST" : "GET",
-                                     NULL));
+        return api_error(
+            r, HTTP_METHOD_NOT_ALLOWED, "method_not_allowed",
+            apr_pstrcat(r->pool, "use ", post ? "POST" : "GET", NULL));
     }
     if (r->user == NULL) {
         return api_error(r, HTTP_UNAUTHORIZED, "unauthenticated",
                          "an authenticated user is required");
     }
     if (post && (rv = mb_api_read_body(r, &why)) != OK) {
-        return api_error(r, rv, rv == HTTP_REQUEST_ENTITY_TOO_LARGE
-                                    ? "body_too_large" : "bad_request",
+        return api_error(r, rv,
+                         rv == HTTP_REQUEST_ENTITY_TOO_LARGE ? "body_too_large"
+                                                             : "bad_request",
                          why ? why : "the body cannot be read");
     }
     switch (ep) {

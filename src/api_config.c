@@ -41,15 +41,7 @@ mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
 {
     mb_api_conf *c = apr_pcalloc(p, sizeof(*c));
 
-    /* <Location /stream> hands "/stream" here (a <Directory> its path, which
-     * never prefixes a URL in practice; the handler checks). */
-    if (dir && dir[0] == '/') {
-        size_t n = strlen(dir);
-        while (n > 1 && dir[n - 1] == '/') {
-            n--;
-        }
-        c->base = apr_pstrmemdup(p, dir, n);
-    }
+    (void)dir;
     c->storage = MB_UNSET;
     c->action = MB_UNSET;
     c->lifetime = MB_UNSET;
@@ -70,7 +62,6 @@ mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
     if (base == NULL || add == NULL) {
         return (mb_api_conf *)(add ? add : base);
     }
-    c->base = PICK(base);
     c->storage = PICK_INT(storage);
     c->bucket = PICK(bucket);
     c->region = PICK(region);
@@ -133,8 +124,8 @@ const char *mb_cmd_s3_region(cmd_parms *cmd, void *dcfg, const char *arg)
     const char *s;
 
     for (s = arg; *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')
-              || *s == '-')) {
+        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+              *s == '-')) {
             return err(cmd, "not a region name (e.g. eu-west-1)");
         }
     }
@@ -158,15 +149,19 @@ const char *mb_cmd_s3_path(cmd_parms *cmd, void *dcfg, const char *arg)
 
 const char *mb_cmd_sts_endpoint(cmd_parms *cmd, void *dcfg, const char *arg)
 {
-    if (strncasecmp(arg, "https://", 8) != 0
-        && strncasecmp(arg, "http://", 7) != 0) {
+    if (strncasecmp(arg, "https://", 8) != 0 &&
+        strncasecmp(arg, "http://", 7) != 0) {
         return err(cmd, "must be an http:// or https:// URL");
     }
     if (strncasecmp(arg, "http://", 7) == 0) {
-        startup_warning(cmd, apr_psprintf(
-            cmd->pool, MBLOGNO(0401) "%s %s (%s:%d): plain HTTP, credentials "
-            "travel unencrypted (use it on loopback only)", cmd->cmd->name,
-            arg, cmd->directive->filename, cmd->directive->line_num));
+        startup_warning(
+            cmd,
+            apr_psprintf(
+                cmd->pool,
+                MBLOGNO(0401) "%s %s (%s:%d): plain HTTP, credentials "
+                              "travel unencrypted (use it on loopback only)",
+                cmd->cmd->name, arg, cmd->directive->filename,
+                cmd->directive->line_num));
     }
     api_of(dcfg)->sts_endpoint = arg;
     return NULL;
@@ -182,11 +177,9 @@ static const char *check_lifetime(cmd_parms *cmd, const mb_api_conf *c)
     /* Without an action in the same section, only the widest limits: the
      * action may come from another section (checked after merging, at
      * startup, by check_lifetimes). */
-    why = mb_sts_lifetime_check(cmd->pool,
-                                c->action == MB_UNSET
-                                    ? MB_STS_FEDERATION_TOKEN
-                                    : c->action,
-                                c->lifetime);
+    why = mb_sts_lifetime_check(
+        cmd->pool, c->action == MB_UNSET ? MB_STS_FEDERATION_TOKEN : c->action,
+        c->lifetime);
     return why ? err(cmd, why) : NULL;
 }
 
@@ -230,11 +223,15 @@ const char *mb_cmd_aws_credentials(cmd_parms *cmd, void *dcfg,
     }
     if (ss == MB_SECRET_LITERAL) {
         /* never the value itself: only where it is */
-        startup_warning(cmd, apr_psprintf(
-            cmd->pool, MBLOGNO(0402) "%s: the secret key is written in the "
-            "configuration (%s:%d); prefer env:NAME or file:PATH",
-            cmd->cmd->name, cmd->directive->filename,
-            cmd->directive->line_num));
+        startup_warning(
+            cmd,
+            apr_psprintf(
+                cmd->pool,
+                MBLOGNO(
+                    0402) "%s: the secret key is written in the "
+                          "configuration (%s:%d); prefer env:NAME or file:PATH",
+                cmd->cmd->name, cmd->directive->filename,
+                cmd->directive->line_num));
     }
     return NULL;
 }
@@ -275,9 +272,9 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
 
     for (s = main_s; s; s = s->next) {
         core_server_config *sconf = ap_get_core_module_config(s->module_config);
-        mb_dir_conf *top = ap_get_module_config(s->lookup_defaults,
-                                                &broadcast_module);
-        apr_array_header_t *secs[2] = { sconf->sec_url, sconf->sec_dir };
+        mb_dir_conf *top =
+            ap_get_module_config(s->lookup_defaults, &broadcast_module);
+        apr_array_header_t *secs[2] = {sconf->sec_url, sconf->sec_dir};
         int k, i, section_actions = 0;
 
         /* the server's own defaults alone only when no section names an
@@ -285,8 +282,8 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
         for (k = 0; k < 2; k++) {
             ap_conf_vector_t **sec = (ap_conf_vector_t **)secs[k]->elts;
             for (i = 0; i < secs[k]->nelts; i++) {
-                mb_dir_conf *dc = ap_get_module_config(sec[i],
-                                                       &broadcast_module);
+                mb_dir_conf *dc =
+                    ap_get_module_config(sec[i], &broadcast_module);
                 if (dc && dc->api && dc->api->action != MB_UNSET) {
                     section_actions = 1;
                 }
@@ -294,11 +291,11 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
         }
         for (k = 0; k < 2; k++) {
             ap_conf_vector_t **sec = (ap_conf_vector_t **)secs[k]->elts;
-            for (i = (k == 0 && !section_actions) ? -1 : 0;
-                 i < secs[k]->nelts; i++) {
-                mb_dir_conf *dc = i < 0 ? top
-                                        : ap_get_module_config(
-                                              sec[i], &broadcast_module);
+            for (i = (k == 0 && !section_actions) ? -1 : 0; i < secs[k]->nelts;
+                 i++) {
+                mb_dir_conf *dc =
+                    i < 0 ? top
+                          : ap_get_module_config(sec[i], &broadcast_module);
                 const mb_api_conf *c;
                 const char *why;
 
@@ -312,15 +309,15 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
                     continue;
                 }
                 why = mb_sts_lifetime_check(
-                    ptemp, c->action == MB_UNSET ? MB_STS_ASSUME_ROLE
-                                                 : c->action,
+                    ptemp,
+                    c->action == MB_UNSET ? MB_STS_ASSUME_ROLE : c->action,
                     c->lifetime);
                 if (why) {
                     ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                                  MBLOGNO(0411) "BroadcastCredentialLifetime "
-                                 "%s (server %s%s%s)", why,
-                                 s->server_hostname ? s->server_hostname : "",
-                                 c->base ? ", " : "", c->base ? c->base : "");
+                                               "%s (server %s)",
+                                 why,
+                                 s->server_hostname ? s->server_hostname : "");
                     return HTTP_INTERNAL_SERVER_ERROR;
                 }
             }
@@ -343,8 +340,8 @@ const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on)
     return NULL;
 }
 
-int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog,
-                       apr_pool_t *ptemp, server_rec *s)
+int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                       server_rec *s)
 {
     (void)plog;
     if (check_lifetimes(ptemp, s) != OK) {
@@ -374,7 +371,7 @@ void mb_api_child_init(apr_pool_t *pchild, server_rec *s)
     if (curl_share == NULL) {
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
                      MBLOGNO(0404) "no curl share: STS connections will not "
-                     "be reused");
+                                   "be reused");
     }
 }
 

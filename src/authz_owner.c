@@ -28,7 +28,7 @@ static authz_status owner_check(request_rec *r, const char *require_line,
     if (id == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       MBLOGNO(0310) "Require " MB_AUTHZ_OWNER
-                      ": the request names no stream");
+                                    ": the request names no stream");
         return AUTHZ_DENIED;
     }
     if ((dbd = mb_dbd_acquire(r)) == NULL) {

@@ -14,10 +14,10 @@
 APLOG_USE_MODULE(broadcast);
 
 typedef struct {
-    int read;            /* body read (or refused)                   */
-    int status;          /* OK or the status of the refusal          */
+    int read;   /* body read (or refused)                   */
+    int status; /* OK or the status of the refusal          */
     const char *why;
-    const char *body;    /* NUL-terminated form, or NULL             */
+    const char *body; /* NUL-terminated form, or NULL             */
 } body_note;
 
 static body_note *note_of(request_rec *r)
@@ -47,12 +47,13 @@ static int read_body(request_rec *r, body_note *n)
     int rv;
 
     if ((rv = ap_setup_client_block(r, REQUEST_CHUNKED_DECHUNK)) != OK) {
-        return refuse(n, rv, rv == HTTP_REQUEST_ENTITY_TOO_LARGE
-                                 ? "the body is too large"
-                                 : "the body cannot be read");
+        return refuse(n, rv,
+                      rv == HTTP_REQUEST_ENTITY_TOO_LARGE
+                          ? "the body is too large"
+                          : "the body cannot be read");
     }
     if (!ap_should_client_block(r)) {
-        return OK;                                 /* no body */
+        return OK; /* no body */
     }
     if (r->remaining > MB_API_MAX_BODY) {
         r->connection->keepalive = AP_CONN_CLOSE;
@@ -60,10 +61,11 @@ static int read_body(request_rec *r, body_note *n)
                       "the body is larger than 64 KiB");
     }
     ctype = apr_table_get(r->headers_in, "Content-Type");
-    if (ctype == NULL
-        || strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0
-        || (ctype[33] != '\0' && ctype[33] != ';' && ctype[33] != ' ')) {
-        return refuse(n, HTTP_BAD_REQUEST, "the body must be "
+    if (ctype == NULL ||
+        strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0 ||
+        (ctype[33] != '\0' && ctype[33] != ';' && ctype[33] != ' ')) {
+        return refuse(n, HTTP_BAD_REQUEST,
+                      "the body must be "
                       "application/x-www-form-urlencoded");
     }
     /* as large as announced (+1 for the NUL), else (chunked) grown as it
@@ -79,11 +81,11 @@ static int read_body(request_rec *r, body_note *n)
                           "the body is larger than 64 KiB");
         }
         if (len == cap) {
-            apr_size_t ncap = cap * 2 > MB_API_MAX_BODY + 1
-                                  ? MB_API_MAX_BODY + 1 : cap * 2;
+            apr_size_t ncap =
+                cap * 2 > MB_API_MAX_BODY + 1 ? MB_API_MAX_BODY + 1 : cap * 2;
             char *nb;
             if (ncap <= cap) {
-                ncap = cap + 1;          /* room to see one byte too many */
+                ncap = cap + 1; /* room to see one byte too many */
             }
             nb = apr_palloc(r->pool, ncap);
             memcpy(nb, buf, len);

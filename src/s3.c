@@ -14,8 +14,8 @@ const char *mb_s3_path_check(const char *tmpl)
 {
     const char *s = tmpl;
     int has_id = 0;
-    size_t seg = 0;          /* bytes in the current segment */
-    int seg_dots = 1;        /* current segment is only dots so far */
+    size_t seg = 0;   /* bytes in the current segment */
+    int seg_dots = 1; /* current segment is only dots so far */
 
     if (tmpl == NULL || *tmpl == '\0') {
         return "is empty";
@@ -52,8 +52,8 @@ const char *mb_s3_path_check(const char *tmpl)
             s++;
             continue;
         }
-        if (*s == '*' || *s == '?' || (unsigned char)*s < 0x20
-            || *s == 0x7f || *s == '\\') {
+        if (*s == '*' || *s == '?' || (unsigned char)*s < 0x20 || *s == 0x7f ||
+            *s == '\\') {
             return "has a character not allowed in a prefix "
                    "('*', '?', '\\' or a control character)";
         }
@@ -74,9 +74,9 @@ const char *mb_s3_path_check(const char *tmpl)
 
 static int safe_char(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@'
-           || c == '=' || c == '+' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '@' ||
+           c == '=' || c == '+' || c == '-';
 }
 
 const char *mb_s3_key_segment(apr_pool_t *p, const char *s)
@@ -104,8 +104,8 @@ const char *mb_s3_key_segment(apr_pool_t *p, const char *s)
     return out;
 }
 
-const char *mb_s3_path_expand(apr_pool_t *p, const char *tmpl,
-                              const char *user, const char *id)
+const char *mb_s3_path_expand(apr_pool_t *p, const char *tmpl, const char *user,
+                              const char *id)
 {
     const char *u = mb_s3_key_segment(p, user);
     const char *s = tmpl;
@@ -155,34 +155,27 @@ int mb_s3_bucket_valid(const char *bucket)
     }
     for (i = 0; i < n; i++) {
         char c = bucket[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '.' || c == '-'
-              || c == '_')) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')) {
             return 0;
         }
     }
     return 1;
 }
 
-const char *mb_s3_policy(apr_pool_t *p, const char *bucket,
-                         const char *prefix)
+const char *mb_s3_policy(apr_pool_t *p, const char *bucket, const char *prefix)
 {
     const char *bucket_arn = apr_pstrcat(p, "arn:aws:s3:::", bucket, NULL);
     const char *objects = apr_pstrcat(p, bucket_arn, "/", prefix, "*", NULL);
-    json_t *policy = mb_json_pool(p, json_pack(
-        "{s:s, s:[{s:s, s:[s,s,s], s:[s]}, {s:s, s:[s], s:[s],"
-        " s:{s:{s:[s]}}}]}",
-        "Version", "2012-10-17",
-        "Statement",
-        "Effect", "Allow",
-        "Action", "s3:PutObject", "s3:DeleteObject",
-        "s3:AbortMultipartUpload",
-        "Resource", objects,
-        "Effect", "Allow",
-        "Action", "s3:ListBucket",
-        "Resource", bucket_arn,
-        "Condition", "StringLike", "s3:prefix",
-        apr_pstrcat(p, prefix, "*", NULL)));
+    json_t *policy = mb_json_pool(
+        p, json_pack("{s:s, s:[{s:s, s:[s,s,s], s:[s]}, {s:s, s:[s], s:[s],"
+                     " s:{s:{s:[s]}}}]}",
+                     "Version", "2012-10-17", "Statement", "Effect", "Allow",
+                     "Action", "s3:PutObject", "s3:DeleteObject",
+                     "s3:AbortMultipartUpload", "Resource", objects, "Effect",
+                     "Allow", "Action", "s3:ListBucket", "Resource", bucket_arn,
+                     "Condition", "StringLike", "s3:prefix",
+                     apr_pstrcat(p, prefix, "*", NULL)));
 
     return policy ? mb_json_dump(p, policy, NULL) : NULL;
 }

@@ -28,8 +28,7 @@ static const char *trim_line(apr_pool_t *p, const char *s, size_t n)
 }
 
 const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
-                              const char **value,
-                              mb_secret_source_e *source)
+                              const char **value, mb_secret_source_e *source)
 {
     const char *v = NULL;
 

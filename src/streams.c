@@ -11,27 +11,24 @@
 
 APLOG_USE_MODULE(broadcast);
 
-#define COLS "id, owner, name, type, s3_path, is_live, start_us, " \
-             "COALESCE(stop_us, 0)"
+#define COLS                                                                   \
+    "id, owner, name, type, s3_path, is_live, start_us, "                      \
+    "COALESCE(stop_us, 0)"
 
 static const mb_dbd_stmt stream_stmts[] = {
-    { "mb_stream_insert",
-      "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
-      "start_us) VALUES (%s, %s, %s, %s, %s, 1, %lld)" },
-    { "mb_stream_get",
-      "SELECT " COLS " FROM mb_stream WHERE id = %s" },
-    { "mb_stream_stop",
-      "UPDATE mb_stream SET is_live = 0, stop_us = %lld "
-      "WHERE id = %s AND is_live = 1" },
-    { "mb_stream_list",
-      "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
-      "ORDER BY start_us DESC, id DESC LIMIT %d" },
-    { "mb_stream_list_after",
-      "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
-      "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
-      "ORDER BY start_us DESC, id DESC LIMIT %d" },
-    { NULL, NULL }
-};
+    {"mb_stream_insert",
+     "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
+     "start_us) VALUES (%s, %s, %s, %s, %s, 1, %lld)"},
+    {"mb_stream_get", "SELECT " COLS " FROM mb_stream WHERE id = %s"},
+    {"mb_stream_stop", "UPDATE mb_stream SET is_live = 0, stop_us = %lld "
+                       "WHERE id = %s AND is_live = 1"},
+    {"mb_stream_list", "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
+                       "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_list_after",
+     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
+     "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
+     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {NULL, NULL}};
 
 const char *mb_streams_require(cmd_parms *cmd)
 {
@@ -40,9 +37,8 @@ const char *mb_streams_require(cmd_parms *cmd)
 
 static int db_error(request_rec *r, ap_dbd_t *dbd, int rv, const char *what)
 {
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                  MBLOGNO(0301) "%s failed: %s", what,
-                  apr_dbd_error(dbd->driver, dbd->handle, rv));
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MBLOGNO(0301) "%s failed: %s",
+                  what, apr_dbd_error(dbd->driver, dbd->handle, rv));
     return HTTP_SERVICE_UNAVAILABLE;
 }
 
@@ -65,9 +61,9 @@ int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s)
     if (st == NULL) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, st,
-                         s->id, s->owner, s->name ? s->name : "", s->type,
-                         s->s3_path, time_arg(r->pool, s->start), NULL);
+    rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, st, s->id,
+                         s->owner, s->name ? s->name : "", s->type, s->s3_path,
+                         time_arg(r->pool, s->start), NULL);
     if (rv != 0 || nrows != 1) {
         return db_error(r, dbd, rv, "insert of a stream");
     }
@@ -90,8 +86,8 @@ static int read_rows(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
         v = apr_dbd_get_entry(dbd->driver, row, 2);
         s->name = apr_pstrdup(r->pool, v ? v : "");
         s->type = apr_pstrdup(r->pool, apr_dbd_get_entry(dbd->driver, row, 3));
-        s->s3_path = apr_pstrdup(r->pool,
-                                 apr_dbd_get_entry(dbd->driver, row, 4));
+        s->s3_path =
+            apr_pstrdup(r->pool, apr_dbd_get_entry(dbd->driver, row, 4));
         v = apr_dbd_get_entry(dbd->driver, row, 5);
         s->live = v && atoi(v) != 0;
         v = apr_dbd_get_entry(dbd->driver, row, 6);
@@ -114,8 +110,8 @@ int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
     if (st == NULL) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0,
-                          id, NULL);
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, id,
+                          NULL);
     if (rv != 0) {
         return db_error(r, dbd, rv, "select of a stream");
     }
@@ -159,8 +155,8 @@ int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const mb_stream *after,
     }
     if (after) {
         const char *t = time_arg(r->pool, after->start);
-        rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0,
-                              t, t, after->id, lim, NULL);
+        rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, t,
+                              t, after->id, lim, NULL);
     }
     else {
         rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0,

@@ -31,8 +31,8 @@ const char *mb_sts_lifetime_check(apr_pool_t *p, mb_sts_action_e action,
 
 static int sts_name_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-           || (c >= '0' && c <= '9') || strchr("_+=,.@-", c) != NULL;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || strchr("_+=,.@-", c) != NULL;
 }
 
 const char *mb_sts_session_name(apr_pool_t *p, mb_sts_action_e action,
@@ -61,9 +61,9 @@ const char *mb_form_encode(apr_pool_t *p, const char *s)
 
     for (; *s; s++) {
         unsigned char c = (unsigned char)*s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-            || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
-            || c == '~') {
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+            c == '~') {
             *o++ = (char)c;
         }
         else {
@@ -82,14 +82,12 @@ const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
     const char *duration = apr_itoa(p, c->lifetime);
 
     if (c->action == MB_STS_FEDERATION_TOKEN) {
-        return apr_pstrcat(p, "Action=GetFederationToken",
-                           "&DurationSeconds=", duration,
-                           "&Name=", mb_form_encode(p, session_name),
-                           "&Policy=", mb_form_encode(p, policy),
-                           "&Version=2011-06-15", NULL);
+        return apr_pstrcat(
+            p, "Action=GetFederationToken", "&DurationSeconds=", duration,
+            "&Name=", mb_form_encode(p, session_name),
+            "&Policy=", mb_form_encode(p, policy), "&Version=2011-06-15", NULL);
     }
-    return apr_pstrcat(p, "Action=AssumeRole",
-                       "&DurationSeconds=", duration,
+    return apr_pstrcat(p, "Action=AssumeRole", "&DurationSeconds=", duration,
                        "&Policy=", mb_form_encode(p, policy),
                        "&RoleArn=", mb_form_encode(p, c->role_arn),
                        "&RoleSessionName=", mb_form_encode(p, session_name),
@@ -131,8 +129,8 @@ static const char *elem_text(apr_pool_t *p, const apr_xml_doc *doc,
         s++;
     }
     n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r'
-                 || s[n - 1] == '\t')) {
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r' ||
+                 s[n - 1] == '\t')) {
         s[--n] = '\0';
     }
     return s;
@@ -148,8 +146,8 @@ static const char *safe_code(apr_pool_t *p, const char *code)
     }
     for (i = 0; i < n; i++) {
         char c = code[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9') || c == '.' || c == '_')) {
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '.' || c == '_')) {
             return NULL;
         }
     }
@@ -157,8 +155,7 @@ static const char *safe_code(apr_pool_t *p, const char *code)
 }
 
 mb_sts_e mb_sts_parse(apr_pool_t *p, long http_status, const char *body,
-                      apr_size_t len, mb_sts_creds *creds,
-                      mb_sts_result *res)
+                      apr_size_t len, mb_sts_creds *creds, mb_sts_result *res)
 {
     apr_xml_parser *parser = apr_xml_parser_create(p);
     apr_xml_doc *doc = NULL;
@@ -167,9 +164,9 @@ mb_sts_e mb_sts_parse(apr_pool_t *p, long http_status, const char *body,
     res->http_status = http_status;
     res->code = NULL;
     res->message = NULL;
-    if (len == 0 || apr_xml_parser_feed(parser, body, len) != APR_SUCCESS
-        || apr_xml_parser_done(parser, &doc) != APR_SUCCESS
-        || doc == NULL || doc->root == NULL) {
+    if (len == 0 || apr_xml_parser_feed(parser, body, len) != APR_SUCCESS ||
+        apr_xml_parser_done(parser, &doc) != APR_SUCCESS || doc == NULL ||
+        doc->root == NULL) {
         if (http_status != 200) {
             res->code = apr_psprintf(p, "HTTP%ld", http_status);
             res->message = "answer without an XML error document";
@@ -193,9 +190,9 @@ mb_sts_e mb_sts_parse(apr_pool_t *p, long http_status, const char *body,
     if (exp == NULL || mb_time_parse_iso8601(exp, &creds->expiration)) {
         creds->expiration = 0;
     }
-    if (!creds->access_key_id || !*creds->access_key_id
-        || !creds->secret_access_key || !*creds->secret_access_key
-        || !creds->session_token || !*creds->session_token) {
+    if (!creds->access_key_id || !*creds->access_key_id ||
+        !creds->secret_access_key || !*creds->secret_access_key ||
+        !creds->session_token || !*creds->session_token) {
         res->message = "answer has no complete Credentials";
         return res->status = MB_STS_BAD_ANSWER;
     }
@@ -250,16 +247,16 @@ CURLSH *mb_sts_share(apr_pool_t *p)
         return NULL;
     }
     apr_pool_cleanup_register(p, sh, share_cleanup, apr_pool_cleanup_null);
-    if (curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK
-        || curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock)
-               != CURLSHE_OK
-        || curl_share_setopt(sh, CURLSHOPT_USERDATA, l) != CURLSHE_OK
-        || curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT)
-               != CURLSHE_OK
-        || curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS)
-               != CURLSHE_OK
-        || curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION)
-               != CURLSHE_OK) {
+    if (curl_share_setopt(sh, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_UNLOCKFUNC, share_unlock) !=
+            CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_USERDATA, l) != CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) !=
+            CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+            CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) !=
+            CURLSHE_OK) {
         return NULL;
     }
     return sh;
@@ -277,7 +274,7 @@ static size_t answer_write(char *data, size_t size, size_t nmemb, void *u)
     size_t n = size * nmemb;
 
     if (a->len + n > MB_STS_MAX_ANSWER) {
-        return 0;                         /* aborts the transfer */
+        return 0; /* aborts the transfer */
     }
     if (a->len + n + 1 > a->cap) {
         apr_size_t cap = a->cap ? a->cap * 2 : 4096;
@@ -308,7 +305,7 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
                      const char *session_name, const char *policy,
                      mb_sts_creds *creds, mb_sts_result *res)
 {
-    answer_buf answer = { p, NULL, 0, 0 };
+    answer_buf answer = {p, NULL, 0, 0};
     const char *body = mb_sts_form(p, c, session_name, policy);
     const char *sigv4 = apr_pstrcat(p, "aws:amz:", c->region, ":sts", NULL);
     char errbuf[CURL_ERROR_SIZE] = "";
@@ -350,8 +347,8 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
     rc = curl_easy_perform(h);
     curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &res->new_connections);
     if (rc != CURLE_OK) {
-        res->message = apr_pstrdup(p, errbuf[0] ? errbuf
-                                                : curl_easy_strerror(rc));
+        res->message =
+            apr_pstrdup(p, errbuf[0] ? errbuf : curl_easy_strerror(rc));
         if (rc == CURLE_OPERATION_TIMEDOUT) {
             return res->status = MB_STS_TIMEOUT;
         }

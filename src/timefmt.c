@@ -13,8 +13,8 @@ void mb_time_format(apr_time_t t, char *out)
 
     apr_time_exp_gmt(&x, t);
     apr_snprintf(out, MB_DATE_LEN + 1, "%04d-%02d-%02d %02d:%02d:%02d",
-             x.tm_year + 1900, x.tm_mon + 1, x.tm_mday, x.tm_hour,
-             x.tm_min, x.tm_sec);
+                 x.tm_year + 1900, x.tm_mon + 1, x.tm_mday, x.tm_hour, x.tm_min,
+                 x.tm_sec);
 }
 
 /* n digits at *s into *v; advances *s. */
@@ -42,10 +42,9 @@ int mb_time_parse_iso8601(const char *s, apr_time_t *t)
         return -1;
     }
     memset(&x, 0, sizeof(x));
-    if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo)
-        || *s++ != '-' || digits(&s, 2, &d) || *s++ != 'T'
-        || digits(&s, 2, &h) || *s++ != ':' || digits(&s, 2, &mi)
-        || *s++ != ':' || digits(&s, 2, &sec)) {
+    if (digits(&s, 4, &y) || *s++ != '-' || digits(&s, 2, &mo) || *s++ != '-' ||
+        digits(&s, 2, &d) || *s++ != 'T' || digits(&s, 2, &h) || *s++ != ':' ||
+        digits(&s, 2, &mi) || *s++ != ':' || digits(&s, 2, &sec)) {
         return -1;
     }
     if (*s == '.') {
@@ -60,8 +59,7 @@ int mb_time_parse_iso8601(const char *s, apr_time_t *t)
     if (strcmp(s, "Z") != 0 && strcmp(s, "+00:00") != 0) {
         return -1;
     }
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59
-        || sec > 60) {
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
         return -1;
     }
     x.tm_year = y - 1900;

@@ -32,9 +32,9 @@ int mb_utf8_valid(const char *str, size_t len)
             cp = c & 0x07;
         }
         else {
-            return 0;                    /* continuation byte, C0, C1, F5+ */
+            return 0; /* continuation byte, C0, C1, F5+ */
         }
-        if (i + n >= len) {             /* truncated sequence */
+        if (i + n >= len) { /* truncated sequence */
             return 0;
         }
         for (k = 1; k <= n; k++) {
@@ -43,8 +43,8 @@ int mb_utf8_valid(const char *str, size_t len)
             }
             cp = (cp << 6) | (s[i + k] & 0x3f);
         }
-        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
-            || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+        if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
             return 0;
         }
         i += n + 1;

@@ -6,7 +6,9 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use IO::Socket::INET;
 use MIME::Base64 ();
+use File::Temp ();
 use lib 't/lib';
+use MB::Test ();
 use MB::API qw(engines nodb_port api form db_rows rgw_env);
 
 sub is_error {
@@ -156,6 +158,32 @@ for my $e (engines()) {
              "[$engine] STS silent past BroadcastSTSTimeout 1");
     ok time - $t0 <= 4, "[$engine] ... answered after about a second";
     close $hole;
+    # 502: TLS is verified (a self-signed certificate is refused)
+    {
+        my $tmp = File::Temp::tempdir(CLEANUP => 1);
+        system("openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -days 1 "
+               . "-keyout $tmp/k.pem -out $tmp/c.pem >/dev/null 2>&1") == 0 or die "openssl req";
+        my $tls_port = rgw_env('MB_STS_TLS_PORT');
+        my $pid = fork // die;
+        if (!$pid) {
+            open STDOUT, '>', '/dev/null';
+            open STDERR, '>', '/dev/null';
+            exec 'openssl', 's_server', '-quiet', '-www', '-accept', "127.0.0.1:$tls_port",
+                 '-cert', "$tmp/c.pem", '-key', "$tmp/k.pem";
+            exit 127;
+        }
+        for (1 .. 50) {
+            last if IO::Socket::INET->new(PeerAddr => "127.0.0.1:$tls_port");
+            select undef, undef, undef, 0.1;
+        }
+        my $mark = MB::Test::error_log_mark();
+        is_error(api(%P, user => 'carol', path => '/tls/start'), 502, 'sts_unreachable',
+                 "[$engine] an STS whose certificate no CA signed");
+        like MB::Test::error_log_since($mark), qr/MB0408: .*certificate/i,
+            "[$engine] ... logged as a certificate problem";
+        kill 'TERM', $pid;
+        waitpid $pid, 0;
+    }
     # a failed provisioning leaves no stream behind
     is_deeply [db_rows($engine, "SELECT count(*) FROM mb_stream WHERE owner = 'carol'")], \@before,
         "[$engine] no stream row from the failed starts";

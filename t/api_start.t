@@ -103,7 +103,13 @@ for my $e (engines()) {
     is $c6->{s3_bucket_path}, "live/$r6->{json}{stream}{id}/", "[$engine] templated prefix";
     is s3($c6, 'PUT', "$c6->{s3_bucket_path}a.ts"), 200, "[$engine] PUT in the templated prefix";
     is s3($c6, 'PUT', "live/a.ts"), 403, "[$engine] PUT beside it: 403";
-    note_secret($_->{json}{endpoint}{S3}{aws_secret_access_key}) for $r3, $r4, $r5, $r6;
+    # the handler in an inner <Location>, the settings in an outer one
+    my $r7 = api(%A, path => '/nested/api/start');
+    is $r7->code, 200, "[$engine] start at /nested/api (settings from /nested)";
+    is $r7->{json}{endpoint}{S3}{s3_bucket_path}, "nested/$r7->{json}{stream}{id}/",
+        "[$engine] ... with the outer template";
+    is api(%A, method => 'GET', path => '/nested/api/')->code, 200, "[$engine] list at /nested/api/";
+    note_secret($_->{json}{endpoint}{S3}{aws_secret_access_key}) for $r3, $r4, $r5, $r6, $r7;
 }
 
 # A real client: the aws CLI from Debian uploads a segment with the
