@@ -99,6 +99,8 @@ bench: $(MOD)
 	bench/api.sh
 
 clean:
+	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)
+	-@umount t/state/smalldisk 2>/dev/null || true
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
 	    t/conf/extra.conf t/conf/api.conf t/conf/modules.conf t/data t/htdocs/index.html \
