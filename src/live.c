@@ -13,6 +13,7 @@
 #include "mb_hls.h"
 #include "mb_path.h"
 #include "mb_json.h"
+#include "mb_uuid.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -134,24 +135,6 @@ const char *mb_live_token_hash(apr_pool_t *p, const char *token)
 const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id)
 {
     return apr_pstrcat(p, live_root, "/", id, NULL);
-}
-
-static int is_stream_id(const char *s)
-{
-    int i;
-
-    for (i = 0; i < 36; i++) {
-        char c = s[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-') {
-                return 0;
-            }
-        }
-        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            return 0;
-        }
-    }
-    return s[36] == '\0';
 }
 
 static int live_error(request_rec *r, int status, const char *code,
@@ -863,7 +846,7 @@ int mb_live_handler(request_rec *r)
         idlen++;
     }
     idbuf = apr_pstrmemdup(r->pool, id, idlen);
-    if (!is_stream_id(idbuf)) {
+    if (!mb_uuid_valid(idbuf)) {
         return HTTP_NOT_FOUND;
     }
     id = idbuf;
