@@ -4,7 +4,7 @@
 #   make install    install it with apxs -i
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
-#   make bench      benchmarks in bench/ (wrk, ratios against the core)
+#   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 #   make bench-watchlog   the cost of the watch log (log on / log off)
 
 APXS     ?= /usr/bin/apxs
@@ -14,13 +14,16 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c \
-           src/watchlog.c src/status.c
-PURE_SRCS = src/range.c src/query.c src/path.c src/size.c \
-            src/html.c src/chart.c src/status_params.c src/sqltime.c src/text.c
+MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
+           src/api.c src/api_config.c src/params.c src/streams.c \
+           src/authz_owner.c src/watchlog.c src/status.c
+PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
+            src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
+            src/validate.c src/secret.c src/html.c src/chart.c \
+            src/status_params.c src/sqltime.c src/text.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
-LIBS     = -lcurl -ljansson -lcrypto
+LIBS     = -lcurl -ljansson -lcrypto -lm
 
 MOD      = .libs/mod_broadcast.so
 
@@ -30,9 +33,11 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
              $(shell apu-1-config --link-ld --libs 2>/dev/null)
 
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
+             build/unit_hls build/unit_uuid build/unit_time build/unit_s3 \
+             build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text
 
-.PHONY: all install test unit run bench bench-watchlog clean deps check-deps
+.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
 
 all: $(MOD)
 
@@ -42,23 +47,48 @@ $(MOD): $(SRCS) $(HDRS)
 
 comma := ,
 
-install: $(MOD)
+ASSETS_DIR ?= /usr/share/mod_broadcast/assets
+
+install: $(MOD) assets
 	$(APXS) -i -n broadcast mod_broadcast.la
+	install -d $(DESTDIR)$(ASSETS_DIR)
+	install -m 644 build/assets/hls.min.js $(DESTDIR)$(ASSETS_DIR)/
+
+# ---- the player page's script: hls.js from the npm registry, pinned by
+# conf/player/package-lock.json, served by Apache itself ------------------
+assets: build/assets/hls.min.js
+
+build/assets/hls.min.js: conf/player/package.json conf/player/package-lock.json
+	@mkdir -p build/player build/assets
+	cp conf/player/package.json conf/player/package-lock.json build/player/
+	cd build/player && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	cp build/player/node_modules/hls.js/dist/hls.min.js $@
 
 # ---- unit tests: pure C files, no httpd --------------------------------
 build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	@mkdir -p build
-	$(CC) $(WARN) -g -O1 -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
-	    $(PURE_SRCS) $(APR_LIBS)
+	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
+	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
+
+# ---- fuzzing the client-facing parsers (libFuzzer, clang) ----------------
+FUZZ_SECONDS ?= 60
+build/fuzz_parsers: t/fuzz/fuzz_parsers.c $(PURE_SRCS) $(HDRS)
+	@mkdir -p build/fuzz-corpus
+	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(APR_CFLAGS) \
+	    -o $@ $< $(PURE_SRCS) $(APR_LIBS)
+
+fuzz: build/fuzz_parsers
+	build/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus
 
 # ---- the whole suite ----------------------------------------------------
 # t/run-suite builds the test data, starts a real Apache on 127.0.0.1,
 # runs every test file through one prove, stops Apache, and fails if any
 # test failed, was skipped, or if no test ran at all.
 test: deps
-	$(MAKE) all unit
+	$(MAKE) all unit assets
 	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
 
 deps:
@@ -69,13 +99,16 @@ run:
 
 bench: $(MOD)
 	bench/range.sh
+	bench/api.sh
 
 bench-watchlog: $(MOD)
 	bench/watchlog.sh
 
 clean:
+	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)
+	-@umount t/state/smalldisk 2>/dev/null || true
 	@t/watch-db stop >/dev/null 2>&1 || true
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
-	    t/conf/extra.conf t/conf/modules.conf t/data t/htdocs/index.html \
-	    t/conf/mime.types t/conf/watch-pg.conf t/state
+	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
+	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state

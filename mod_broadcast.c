@@ -3,6 +3,8 @@
  * registration of mod_broadcast.  Glue only: the work is done in src/.
  */
 #include "mod_broadcast.h"
+#include "mb_api.h"
+#include "mb_live.h"
 #include "mb_watch.h"
 
 #include <http_protocol.h>
@@ -35,21 +37,82 @@ static const command_rec mb_cmds[] = {
                   RSRC_CONF,
                   "Seconds between two error log reports of dropped watch "
                   "log rows (default 60)"),
+    /* broadcast-api (src/api_config.c) */
+    AP_INIT_TAKE1("BroadcastStorage", mb_cmd_storage, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Where live streams are uploaded: S3 (needs mod_dbd)"),
+    AP_INIT_TAKE1("BroadcastS3Bucket", mb_cmd_s3_bucket, NULL,
+                  RSRC_CONF | ACCESS_CONF, "The bucket of live streams"),
+    AP_INIT_TAKE1("BroadcastS3Region", mb_cmd_s3_region, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "The bucket's region, also STS's signing region "
+                  "(default us-east-1)"),
+    AP_INIT_TAKE1("BroadcastS3Path", mb_cmd_s3_path, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Template of a stream's prefix (default %{user}/%{id}/)"),
+    AP_INIT_TAKE1("BroadcastSTSEndpoint", mb_cmd_sts_endpoint, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "STS URL (default https://sts.REGION.amazonaws.com/)"),
+    AP_INIT_TAKE1("BroadcastSTSAction", mb_cmd_sts_action, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "AssumeRole (default) or GetFederationToken"),
+    AP_INIT_TAKE1("BroadcastSTSRoleArn", mb_cmd_sts_role_arn, NULL,
+                  RSRC_CONF | ACCESS_CONF, "The role AssumeRole assumes"),
+    AP_INIT_TAKE2("BroadcastAWSCredentials", mb_cmd_aws_credentials, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "ACCESS SECRET, each env:NAME, file:PATH or (warned) "
+                  "the literal key"),
+    AP_INIT_TAKE1("BroadcastCredentialLifetime", mb_cmd_credential_lifetime,
+                  NULL, RSRC_CONF | ACCESS_CONF,
+                  "Seconds the credentials live (default 3600)"),
+    AP_INIT_TAKE1("BroadcastSTSTimeout", mb_cmd_sts_timeout, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Seconds an STS exchange may take (default 10)"),
+    AP_INIT_FLAG("BroadcastSTSKeepAlive", mb_cmd_sts_keepalive, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default): reuse connections to STS; Off: a new "
+                 "connection for each call"),
+    AP_INIT_FLAG("BroadcastOwnerOnly", mb_cmd_owner_only, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default): stop, refresh and detail are the owner's "
+                 "only; Off: left to the location's Require rules"),
+    AP_INIT_TAKE1("BroadcastLiveRoot", mb_cmd_live_root, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Directory of self-hosted live streams (one subdirectory "
+                  "per stream); needs mod_dbd"),
+    AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Largest file a broadcaster may PUT (K/M/G; default 64M)"),
+    AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Where broadcast-live is mounted, as a path or an absolute "
+                  "URL (default /live): upload and playlist URLs start so"),
+    AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script, NULL,
+                  OR_FILEINFO,
+                  "URL of hls.js for the player page (default "
+                  "/broadcast-assets/hls.min.js)"),
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };
 
 static void mb_register_hooks(apr_pool_t *p)
 {
-    (void)p;
     ap_hook_pre_config(mb_watch_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mb_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mb_api_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_watch_mark, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_log_transaction(mb_watch_log_transaction, NULL, NULL,
                             APR_HOOK_MIDDLE);
     mb_watch_register_filter();
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
+                              AUTHZ_PROVIDER_VERSION,
+                              &mb_authz_owner_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
 }
 
 AP_DECLARE_MODULE(broadcast) = {

@@ -17,6 +17,9 @@ extern module AP_MODULE_DECLARE_DATA broadcast_module;
 
 #define MB_UNSET (-1)
 
+/* The live broadcast API's settings (include/mb_api.h). */
+typedef struct mb_api_conf mb_api_conf;
+
 typedef struct {
     const char *video_root;       /* BroadcastVideoRoot: query mode      */
     const char *video_root_real;  /* its canonical path, when it exists  */
@@ -24,6 +27,11 @@ typedef struct {
     const char *path_param;       /* BroadcastPathParam                  */
     apr_off_t max_chunk;          /* BroadcastMaxChunk, 0 = no cap       */
     int watch_log;                /* BroadcastWatchLog On/Off (MB_UNSET) */
+    const char *live_root;        /* BroadcastLiveRoot (canonical)       */
+    apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
+    const char *player_script;    /* BroadcastPlayerScript               */
+    const char *live_url;         /* BroadcastLiveURL                    */
+    mb_api_conf *api;             /* broadcast-api (src/api_config.c)    */
 } mb_dir_conf;
 
 void *mb_create_dir_conf(apr_pool_t *p, char *dir);
@@ -37,6 +45,11 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
 
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
+
+/* Send r->filename (r->finfo already filled) with Range, conditional
+ * requests and a file bucket; a single range is cut at `cap` bytes (0: no
+ * cap).  Returns the handler's status. */
+int mb_serve_file(request_rec *r, apr_off_t cap);
 
 #define MB_HANDLER_VIDEO "broadcast-video"
 #define MB_HANDLER_STATUS "broadcast-status"

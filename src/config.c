@@ -2,6 +2,7 @@
  * config.c -- per-directory configuration: create, merge, directives.
  */
 #include "mod_broadcast.h"
+#include "mb_api.h"
 #include "mb_path.h"
 #include "mb_size.h"
 
@@ -14,9 +15,11 @@ void *mb_create_dir_conf(apr_pool_t *p, char *dir)
 {
     mb_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    (void)dir;  /* a <Location> passes a URL here: see mb_post_config */
+    /* a <Location> passes a URL here: see mb_post_config */
     conf->max_chunk = MB_UNSET;
     conf->watch_log = MB_UNSET;
+    conf->live_max_upload = MB_UNSET;
+    conf->api = mb_api_create_conf(p, dir);
     return conf;
 }
 
@@ -90,6 +93,14 @@ void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
                                                  : base->max_chunk;
     conf->watch_log = add->watch_log != MB_UNSET ? add->watch_log
                                                  : base->watch_log;
+    conf->live_root = add->live_root ? add->live_root : base->live_root;
+    conf->live_max_upload = add->live_max_upload != MB_UNSET
+                                ? add->live_max_upload
+                                : base->live_max_upload;
+    conf->player_script = add->player_script ? add->player_script
+                                             : base->player_script;
+    conf->live_url = add->live_url ? add->live_url : base->live_url;
+    conf->api = mb_api_merge_conf(p, base->api, add->api);
     return conf;
 }
 

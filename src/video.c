@@ -105,7 +105,8 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
     }
 
     r->filename = (char *)real;
-    rv = apr_stat(&r->finfo, real, APR_FINFO_MIN, r->pool);
+    rv = apr_stat(&r->finfo, real, APR_FINFO_MIN | APR_FINFO_INODE,
+                  r->pool);
     if (rv != APR_SUCCESS) {
         return HTTP_NOT_FOUND;
     }
@@ -144,14 +145,6 @@ static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
 int mb_video_handler(request_rec *r)
 {
     const mb_dir_conf *conf;
-    core_dir_config *core;
-    apr_file_t *fd = NULL;
-    apr_bucket_brigade *bb;
-    apr_status_t rv;
-    apr_off_t size, start = 0, length;
-    uint64_t first = 0, last = 0;
-    const char *range;
-    mb_range_e kind = MB_RANGE_NONE;
     int status;
 
     if (strcmp(r->handler, MB_HANDLER_VIDEO)) {
@@ -171,6 +164,22 @@ int mb_video_handler(request_rec *r)
     if (status != OK) {
         return status;
     }
+    return mb_serve_file(r, conf->max_chunk == MB_UNSET
+                                ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
+}
+
+int mb_serve_file(request_rec *r, apr_off_t cap)
+{
+    core_dir_config *core;
+    apr_file_t *fd = NULL;
+    apr_bucket_brigade *bb;
+    apr_status_t rv;
+    apr_off_t size, start = 0, length;
+    uint64_t first = 0, last = 0;
+    const char *range;
+    mb_range_e kind = MB_RANGE_NONE;
+    int status;
+
     if (r->finfo.filetype != APR_REG) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0109) "not a regular file: %s", r->filename);
@@ -210,10 +219,7 @@ int mb_video_handler(request_rec *r)
     }
     switch (kind) {
     case MB_RANGE_SINGLE:
-        last = mb_range_cap(first, last,
-                            (uint64_t)(conf->max_chunk == MB_UNSET
-                                           ? MB_DEFAULT_MAX_CHUNK
-                                           : conf->max_chunk));
+        last = mb_range_cap(first, last, (uint64_t)cap);
         start = (apr_off_t)first;
         length = (apr_off_t)(last - first + 1);
         r->status = HTTP_PARTIAL_CONTENT;

@@ -28,6 +28,7 @@
  * other.  Rows in memory are bounded by BroadcastWatchLogQueue.
  */
 #include "mb_watch.h"
+#include "mb_live.h"
 #include "mb_query.h"
 #include "mb_text.h"
 
@@ -116,7 +117,7 @@ const mb_dbd_stmt mb_watch_stmts[] = {
 /* Handlers whose requests are logged. */
 static const char *const logged_handlers[] = {
     MB_HANDLER_VIDEO,
-    "broadcast-live",           /* the live playback handler (issue 5) */
+    MB_HANDLER_LIVE,            /* live playback (GET/HEAD only)      */
     NULL
 };
 

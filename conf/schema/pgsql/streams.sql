@@ -1,0 +1,21 @@
+-- mod_broadcast: the live streams of the broadcast API (PostgreSQL).
+-- Apply before Apache starts (mod_dbd prepares its statements at startup):
+--   psql -h HOST -U broadcast broadcast -f conf/schema/pgsql/streams.sql
+CREATE TABLE IF NOT EXISTS mb_stream (
+    id       CHAR(36)     NOT NULL PRIMARY KEY,  -- random UUIDv4
+    owner    VARCHAR(255) NOT NULL,              -- r->user at start
+    name     VARCHAR(255) NOT NULL DEFAULT '',   -- UTF-8, <= 255 bytes
+    type     VARCHAR(16)  NOT NULL DEFAULT 'hls',
+    s3_path  VARCHAR(512) NOT NULL,              -- the stream's prefix, ends in /
+    is_live  SMALLINT     NOT NULL DEFAULT 1,
+    start_us BIGINT       NOT NULL,              -- microseconds since the epoch
+    stop_us  BIGINT,                             -- NULL while live
+    -- BroadcastStorage local: SHA-256 (hex) of the stream's upload token
+    -- and when the token expires; the token itself is never stored
+    upload_token_hash CHAR(64),
+    upload_expires_us BIGINT
+);
+
+-- The list of live streams, newest first, cut in pages by (start_us, id).
+CREATE INDEX IF NOT EXISTS mb_stream_live
+    ON mb_stream (is_live, start_us DESC, id DESC);

@@ -1,0 +1,62 @@
+/*
+ * mb_live.h -- self-hosted live broadcasting: HLS ingest over HTTP PUT into
+ * BroadcastLiveRoot/<stream id>/, and playback of it (handler
+ * broadcast-live).
+ */
+#ifndef MB_LIVE_H
+#define MB_LIVE_H
+
+#include "mod_broadcast.h"
+#include "mb_dbd.h"
+
+#include <jansson.h>
+
+#define MB_HANDLER_LIVE "broadcast-live"
+#define MB_DEFAULT_LIVE_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
+#define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
+#define MB_DEFAULT_LIVE_URL "/live"
+#define MB_LIVE_JOURNAL ".journal"
+
+/* Statements the live handler needs (registered by BroadcastLiveRoot). */
+extern const mb_dbd_stmt mb_live_stmts[];
+
+const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
+                                   const char *arg);
+const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
+                                 const char *arg);
+
+int mb_live_handler(request_rec *r);
+
+/* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash. */
+const char *mb_live_token_hash(apr_pool_t *p, const char *token);
+
+/* The stream's directory under the live root. */
+const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id);
+
+const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
+
+/* ---- BroadcastStorage local, for the broadcast API -------------------- */
+
+/* Create the stream's directory and its row with a fresh upload token
+ * (only its hash is stored).  OK with *endpoint = {"upload_url",
+ * "upload_token", "expiration", "playlist_url"}; or HTTP_SERVICE_UNAVAILABLE
+ * (database), HTTP_INSUFFICIENT_STORAGE, HTTP_INTERNAL_SERVER_ERROR
+ * (misconfigured or I/O; logged).  Nothing is left behind on failure. */
+int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
+                  const char *owner, const char *name, apr_time_t start,
+                  int lifetime, json_t **endpoint);
+
+/* A new token for a live stream (the old one stops working).  OK,
+ * HTTP_CONFLICT when the stream is no longer live, or another status. */
+int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
+                    int lifetime, json_t **endpoint);
+
+/* After stop: the recording playlist (errors are logged). */
+void mb_live_finish(request_rec *r, const char *id);
+
+/* At stop: write <dir>/vod.m3u8 from the segment journal, keeping the
+ * segments still present.  APR_SUCCESS, or the error (logged by caller). */
+apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir);
+
+#endif /* MB_LIVE_H */

@@ -1,0 +1,186 @@
+/*
+ * hls.c -- HLS ingest rules and playlists (see include/mb_hls.h).
+ */
+#include "mb_hls.h"
+
+#include <apr_strings.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MB_HLS_NAME_MAX 128
+
+static const char *const allowed_ext[] = {
+    ".m3u8", ".ts", ".m4s", ".mp4", ".aac", ".vtt", ".jpg", NULL
+};
+
+mb_hls_name_e mb_hls_check_name(const char *name)
+{
+    const char *c, *dot;
+    size_t n;
+    int i;
+
+    if (name == NULL || *name == '\0' || *name == '.') {
+        return MB_HLS_NAME_BAD;
+    }
+    for (c = name, n = 0; *c; c++, n++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
+              || (*c >= '0' && *c <= '9') || *c == '.' || *c == '_'
+              || *c == '-')) {
+            return MB_HLS_NAME_BAD;
+        }
+    }
+    if (n > MB_HLS_NAME_MAX) {
+        return MB_HLS_NAME_BAD;
+    }
+    dot = strrchr(name, '.');
+    if (dot != NULL) {
+        for (i = 0; allowed_ext[i]; i++) {
+            if (!strcmp(dot, allowed_ext[i])) {
+                return MB_HLS_NAME_OK;
+            }
+        }
+    }
+    return MB_HLS_NAME_BAD_EXT;
+}
+
+int mb_hls_is_playlist(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 5 && !strcmp(name + n - 5, ".m3u8");
+}
+
+int mb_hls_parse(apr_pool_t *p, const char *text, apr_size_t len,
+                 apr_array_header_t **segs)
+{
+    const char *line = text, *end = text + len;
+    double duration = -1;
+    int disc = 0;
+
+    if (*segs == NULL) {
+        *segs = apr_array_make(p, 16, sizeof(mb_hls_segment));
+    }
+    if (len < 7 || strncmp(text, "#EXTM3U", 7) != 0) {
+        return -1;
+    }
+    while (line < end) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        const char *stop = nl ? nl : end;
+        apr_size_t n = (apr_size_t)(stop - line);
+
+        if (n > 0 && line[n - 1] == '\r') {
+            n--;
+        }
+        if (n >= 8 && !strncmp(line, "#EXTINF:", 8)) {
+            char *num = apr_pstrmemdup(p, line + 8, n - 8);
+            char *e;
+            duration = strtod(num, &e);
+            if (e == num || !(duration >= 0) || duration > 86400) {
+                duration = -1;
+            }
+        }
+        else if (n == 20 && !strncmp(line, "#EXT-X-DISCONTINUITY", 20)) {
+            disc = 1;
+        }
+        else if (n > 0 && line[0] != '#') {
+            if (duration >= 0) {
+                mb_hls_segment *s = apr_array_push(*segs);
+                s->duration = duration;
+                s->uri = apr_pstrmemdup(p, line, n);
+                s->discontinuity = disc;
+            }
+            duration = -1;
+            disc = 0;
+        }
+        line = nl ? nl + 1 : end;
+    }
+    return 0;
+}
+
+void mb_hls_merge(apr_array_header_t *all, const apr_array_header_t *fresh)
+{
+    int i, j;
+
+    for (i = 0; i < fresh->nelts; i++) {
+        const mb_hls_segment *f = &APR_ARRAY_IDX(fresh, i, mb_hls_segment);
+        int seen = 0;
+        /* the newest entries are at the end: search backwards */
+        for (j = all->nelts - 1; j >= 0 && !seen; j--) {
+            seen = !strcmp(APR_ARRAY_IDX(all, j, mb_hls_segment).uri, f->uri);
+        }
+        if (!seen) {
+            *(mb_hls_segment *)apr_array_push(all) = *f;
+        }
+    }
+}
+
+const char *mb_hls_journal_format(apr_pool_t *p,
+                                  const apr_array_header_t *segs)
+{
+    apr_array_header_t *lines = apr_array_make(p, segs->nelts + 1,
+                                               sizeof(char *));
+    int i;
+
+    for (i = 0; i < segs->nelts; i++) {
+        const mb_hls_segment *s = &APR_ARRAY_IDX(segs, i, mb_hls_segment);
+        APR_ARRAY_PUSH(lines, const char *) =
+            apr_psprintf(p, "%.6f\t%d\t%s\n", s->duration,
+                         s->discontinuity, s->uri);
+    }
+    return apr_array_pstrcat(p, lines, 0);
+}
+
+apr_array_header_t *mb_hls_journal_parse(apr_pool_t *p, const char *text)
+{
+    apr_array_header_t *segs = apr_array_make(p, 16, sizeof(mb_hls_segment));
+    char *copy = apr_pstrdup(p, text), *last = NULL, *line;
+
+    for (line = apr_strtok(copy, "\n", &last); line;
+         line = apr_strtok(NULL, "\n", &last)) {
+        char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+        mb_hls_segment *s;
+
+        if (t2 == NULL || t2[1] == '\0') {
+            continue;   /* a torn last line */
+        }
+        s = apr_array_push(segs);
+        s->duration = strtod(line, NULL);
+        s->discontinuity = t1[1] == '1';
+        s->uri = t2 + 1;
+    }
+    return segs;
+}
+
+const char *mb_hls_vod_playlist(apr_pool_t *p, const apr_array_header_t *segs,
+                                mb_hls_keep_fn keep, void *ctx)
+{
+    apr_array_header_t *out = apr_array_make(p, segs->nelts * 2 + 8,
+                                             sizeof(char *));
+    double target = 1;
+    int i, first = 1;
+
+    for (i = 0; i < segs->nelts; i++) {
+        const mb_hls_segment *s = &APR_ARRAY_IDX(segs, i, mb_hls_segment);
+        if ((keep == NULL || keep(s->uri, ctx)) && s->duration > target) {
+            target = s->duration;
+        }
+    }
+    APR_ARRAY_PUSH(out, const char *) = apr_psprintf(p,
+        "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-PLAYLIST-TYPE:VOD\n"
+        "#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n",
+        (int)ceil(target));
+    for (i = 0; i < segs->nelts; i++) {
+        const mb_hls_segment *s = &APR_ARRAY_IDX(segs, i, mb_hls_segment);
+        if (keep != NULL && !keep(s->uri, ctx)) {
+            continue;
+        }
+        if (s->discontinuity && !first) {
+            APR_ARRAY_PUSH(out, const char *) = "#EXT-X-DISCONTINUITY\n";
+        }
+        APR_ARRAY_PUSH(out, const char *) =
+            apr_psprintf(p, "#EXTINF:%.6f,\n%s\n", s->duration, s->uri);
+        first = 0;
+    }
+    APR_ARRAY_PUSH(out, const char *) = "#EXT-X-ENDLIST\n";
+    return apr_array_pstrcat(p, out, 0);
+}

@@ -1,0 +1,58 @@
+/*
+ * uuid.c -- random (version 4) UUIDs from OpenSSL's CSPRNG.
+ */
+#include "mb_uuid.h"
+
+#include <openssl/rand.h>
+#include <string.h>
+
+void mb_uuid_format(const unsigned char bytes[16], char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char b[16];
+    int i, o = 0;
+
+    memcpy(b, bytes, sizeof(b));
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4      */
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10xx   */
+    for (i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            out[o++] = '-';
+        }
+        out[o++] = hex[b[i] >> 4];
+        out[o++] = hex[b[i] & 0x0f];
+    }
+    out[o] = '\0';
+}
+
+int mb_uuid4(char *out)
+{
+    unsigned char b[16];
+
+    if (RAND_bytes(b, (int)sizeof(b)) != 1) {
+        return -1;
+    }
+    mb_uuid_format(b, out);
+    return 0;
+}
+
+int mb_uuid_valid(const char *s)
+{
+    int i;
+
+    if (s == NULL || strlen(s) != MB_UUID_LEN) {
+        return 0;
+    }
+    for (i = 0; i < MB_UUID_LEN; i++) {
+        char c = s[i];
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (c != '-') {
+                return 0;
+            }
+        }
+        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+            return 0;
+        }
+    }
+    return s[14] == '4' && strchr("89ab", s[19]) != NULL;
+}

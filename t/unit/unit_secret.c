@@ -1,0 +1,54 @@
+/* Unit tests of configured secrets (src/secret.c). */
+#include "mb_secret.h"
+#include "tap.h"
+
+#include <apr_general.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <apr_strings.h>
+
+int main(void)
+{
+    apr_pool_t *p;
+    const char *v = NULL, *why;
+    mb_secret_source_e src;
+    char path[] = "/tmp/mb-secret-XXXXXX";
+    int fd;
+
+    apr_initialize();
+    apr_pool_create(&p, NULL);
+
+    setenv("MB_UNIT_SECRET", "s3cr3t-from-env", 1);
+    why = mb_secret_resolve(p, "env:MB_UNIT_SECRET", &v, &src);
+    ok(!why && src == MB_SECRET_ENV && !strcmp(v, "s3cr3t-from-env"), "env:NAME");
+    unsetenv("MB_UNIT_SECRET_MISSING");
+    why = mb_secret_resolve(p, "env:MB_UNIT_SECRET_MISSING", &v, &src);
+    ok(why != NULL, "unset env refused: %s", why ? why : "");
+    why = mb_secret_resolve(p, "env:", &v, &src);
+    ok(why != NULL, "env: without a name refused");
+
+    fd = mkstemp(path);
+    ok(fd >= 0 && write(fd, "file-secret-value\n", 18) == 18, "temp file written");
+    close(fd);
+    why = mb_secret_resolve(p, apr_pstrcat(p, "file:", path, NULL), &v, &src);
+    ok(!why && src == MB_SECRET_FILE && !strcmp(v, "file-secret-value"),
+       "file:PATH, first line without its newline");
+    unlink(path);
+    why = mb_secret_resolve(p, apr_pstrcat(p, "file:", path, NULL), &v, &src);
+    ok(why != NULL && strstr(why, "cannot open"), "missing file refused");
+
+    why = mb_secret_resolve(p, "literal-key-123", &v, &src);
+    ok(!why && src == MB_SECRET_LITERAL && !strcmp(v, "literal-key-123"), "literal");
+    setenv("MB_UNIT_SECRET", "hidden-value-42", 1);
+    why = mb_secret_resolve(p, "env:MB_UNIT_SECRET_MISSING", &v, &src);
+    ok(why && !strstr(why, "hidden-value-42"), "an error never holds a secret");
+    setenv("MB_UNIT_EMPTY", "", 1);
+    why = mb_secret_resolve(p, "env:MB_UNIT_EMPTY", &v, &src);
+    ok(why != NULL, "empty secret refused");
+
+    apr_pool_destroy(p);
+    apr_terminate();
+    return done_testing();
+}
