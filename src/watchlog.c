@@ -377,26 +377,34 @@ int mb_watch_mark(request_rec *r)
     return DECLINED;
 }
 
+/* The file below `root` ("dir/file"), or NULL. */
+static const char *below(const char *file, const char *root)
+{
+    size_t n = root ? strlen(root) : 0;
+
+    if (file && n && !strncmp(file, root, n) && file[n] == '/') {
+        return file + n + 1;
+    }
+    return NULL;
+}
+
 /* The asked file relative to its root: the query parameter in query mode
- * (whatever it held, even when refused), otherwise the mapped file below
- * its <Directory>, or the URL when it is elsewhere. */
+ * (whatever it held, even when refused), the file below the live root
+ * ("<stream id>/<file>"), the mapped file below its <Directory>, or the
+ * URL when it is none of these. */
 static const char *asked_path(request_rec *r, const mb_dir_conf *conf)
 {
     const char *name = NULL;
 
-    if (conf->video_root) {
+    if (conf->video_root && !strcmp(r->handler, MB_HANDLER_VIDEO)) {
         const char *param = conf->path_param ? conf->path_param
                                              : MB_DEFAULT_PATH_PARAM;
         return mb_query_get(r->pool, r->args, param, &name) == MB_QUERY_OK
                    ? name : "";
     }
-    if (r->filename && conf->dir_path) {
-        size_t n = strlen(conf->dir_path);
-
-        if (!strncmp(r->filename, conf->dir_path, n)
-            && r->filename[n] == '/') {
-            return r->filename + n + 1;
-        }
+    if ((name = below(r->filename, conf->live_root)) != NULL
+        || (name = below(r->filename, conf->dir_path)) != NULL) {
+        return name;
     }
     return r->uri ? r->uri : "";
 }

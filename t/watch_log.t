@@ -15,6 +15,17 @@ my $bc_size     = -s data_dir() . '/videos/sub dir/b c.mp4';
 my $live_id     = '6f1c2a3b-5d4e-4f60-8a7b-9c0d1e2f3a4b';
 my $alice       = 'Basic ' . encode_base64('alice:alice-pw', '');
 
+# a live stream's files, as a broadcaster's uploads leave them
+my $live_stream = '7d3e9a10-2b4c-4d5e-8f60-718293a4b5c6';
+my $live_dir    = data_dir() . "/live/$live_stream";
+mkdir data_dir() . '/live';
+mkdir $live_dir;
+for my $f (qw(index.m3u8 seg0.ts)) {
+    system('cp', data_dir() . "/videos/$f", "$live_dir/$f") == 0
+        or die "cp $f: $?";
+}
+my $playlist_size = -s "$live_dir/index.m3u8";
+
 for my $engine (engines()) {
     my $tag = tag("log-$engine");
     my $trusted_proxy = $engine eq 'sqlite';   # see t/conf/extra.conf.in
@@ -33,6 +44,9 @@ for my $engine (engines()) {
     $r = watch_request($engine, '/api/stream?path=random.bin',
                        method => 'POST', 'User-Agent' => "$tag post");
     is $r->code, 405, "$engine: POST refused";
+    $r = watch_request($engine, "/live/$live_stream/x.ts", method => 'PUT',
+                       'User-Agent' => "$tag put");
+    like $r->code, qr/^4\d\d$/, "$engine: an upload without its token refused";
 
     # Each logged request: [case, uri, headers, expected row]
     my $client = '127.0.0.1';
@@ -91,6 +105,16 @@ for my $engine (engines()) {
           { method => 'GET', path => 'seg0.ts', status => 206, bytes => 188,
             range => 'bytes=0-187', user => undef, auth => 0,
             ip => $client, stream => $live_id } ],
+        [ 'live playback: the playlist',
+          "/live/$live_stream/index.m3u8", {},
+          { method => 'GET', path => "$live_stream/index.m3u8", status => 200,
+            bytes => $playlist_size, range => undef, user => undef,
+            auth => 0, ip => $client, stream => $live_stream } ],
+        [ 'live playback: a segment, ranged',
+          "/live/$live_stream/seg0.ts", { Range => 'bytes=0-187' },
+          { method => 'GET', path => "$live_stream/seg0.ts", status => 206,
+            bytes => 188, range => 'bytes=0-187', user => undef, auth => 0,
+            ip => $client, stream => $live_stream } ],
         [ 'odd bytes in the path and a long user agent',
           '/api/stream?path=%FF%3Cb%3E.mp4', { ua_pad => 400 },
           { method => 'GET', path => '?<b>.mp4', status => 404, bytes => 0,
