@@ -65,7 +65,7 @@ host() { [ "$1" = sqlite ] && echo 127.0.0.1 || echo pgsql.bench; }
 run_wrk() { # run_wrk ENGINE PATH -> "req/s requests"
   local out
   out=$(FILE_SIZE=$SIZE CHUNK=$CHUNK wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" \
-          -H "Host: $(host "$1")" -s "$TOP/bench/watchlog-range.lua" \
+          -H "Host: $(host "$1")" -s "$TOP/bench/random-range.lua" \
           "http://127.0.0.1:$PORT$2/video.bin")
   if grep -q "Non-2xx" <<<"$out"; then echo "bench: wrk saw errors on $2" >&2; echo "$out" >&2; exit 1; fi
   echo "$(awk '/^Requests\/sec/ {print $2}' <<<"$out") $(awk '/requests in/ {print $1}' <<<"$out")"

@@ -1,5 +1,5 @@
 /*
- * mb_sqltime.h -- times and durations as the status page shows them.
+ * mb_sqltime.h -- durations as the status page shows them (times: mb_time.h).
  * httpd-independent (APR only).
  */
 #ifndef MB_SQLTIME_H
@@ -7,9 +7,6 @@
 
 #include <apr_pools.h>
 #include <apr_time.h>
-
-/* "YYYY-MM-DD HH:MM:SS" in UTC. */
-const char *mb_sqltime_format(apr_pool_t *p, apr_time_t t);
 
 /* A duration for people: "45s", "3m 05s", "2h 07m", "3d 04h" (negative
  * durations are shown as "0s"). */

@@ -1,20 +1,10 @@
 /*
- * sqltime.c -- showing times (see include/mb_sqltime.h).
+ * sqltime.c -- durations for people (see include/mb_sqltime.h).
  */
 #include "mb_sqltime.h"
 
 #include <apr_strings.h>
 #include <string.h>
-
-const char *mb_sqltime_format(apr_pool_t *p, apr_time_t t)
-{
-    apr_time_exp_t tm;
-
-    apr_time_exp_gmt(&tm, t);
-    return apr_psprintf(p, "%04d-%02d-%02d %02d:%02d:%02d",
-                        tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                        tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 const char *mb_duration_format(apr_pool_t *p, apr_interval_time_t d)
 {

@@ -14,6 +14,7 @@
 #include "mb_html.h"
 #include "mb_sqltime.h"
 #include "mb_status_params.h"
+#include "mb_time.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -63,6 +64,15 @@ typedef struct {
     int has_more;               /* an older page exists              */
     int reprepared;             /* statements prepared again         */
 } status_data;
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) in pool memory. */
+static const char *utc(apr_pool_t *p, apr_time_t t)
+{
+    char *b = apr_palloc(p, MB_DATE_LEN + 1);
+
+    mb_time_format(t, b);
+    return b;
+}
 
 static apr_int64_t num(const char *s)
 {
@@ -326,7 +336,7 @@ static void send_json(status_data *d)
     int i;
 
     json_object_set_new(root, "generated",
-                        json_string(mb_sqltime_format(p, d->now)));
+                        json_string(utc(p, d->now)));
     o = json_object();
     json_object_set_new(o, "path", jstr(d->sp.path));
     json_object_set_new(o, "user", jstr(d->sp.user));
@@ -341,7 +351,7 @@ static void send_json(status_data *d)
         json_object_set_new(o, "name", jstr(l->name));
         json_object_set_new(o, "owner", jstr(l->owner));
         json_object_set_new(o, "start_date",
-                            l->started ? json_string(mb_sqltime_format(
+                            l->started ? json_string(utc(
                                              p, l->started))
                                        : json_null());
         json_object_set_new(o, "duration_seconds",
@@ -377,7 +387,7 @@ static void send_json(status_data *d)
 
     o = json_object();
     json_object_set_new(o, "first_minute",
-                        json_string(mb_sqltime_format(
+                        json_string(utc(
                             p, d->chart_first * MINUTE_US)));
     a = json_array();
     for (i = 0; i < d->sp.chart; i++) {
@@ -392,7 +402,7 @@ static void send_json(status_data *d)
         o = json_object();
         json_object_set_new(o, "id", json_integer(l->id));
         json_object_set_new(o, "time",
-                            json_string(mb_sqltime_format(p, l->time_us)));
+                            json_string(utc(p, l->time_us)));
         json_object_set_new(o, "time_us", json_integer(l->time_us));
         json_object_set_new(o, "method", jstr(l->method));
         json_object_set_new(o, "path", jstr(l->path));
@@ -542,7 +552,7 @@ static void send_live(request_rec *r, const status_data *d)
                    l->id ? filter_link(r, d, NULL, NULL, l->id, name)
                          : E(name),
                    E(l->owner),
-                   l->started ? mb_sqltime_format(r->pool, l->started)
+                   l->started ? utc(r->pool, l->started)
                               : "",
                    l->started ? mb_duration_format(r->pool,
                                                    d->now - l->started)
@@ -614,7 +624,7 @@ static void send_log(request_rec *r, const status_data *d)
                    "<td>%s</td><td>%s</td><td class=\"n\">%d</td>"
                    "<td class=\"n\">%" APR_INT64_T_FMT "</td>"
                    "<td class=\"ua\">%s</td></tr>",
-                   mb_sqltime_format(r->pool, l->time_us), E(l->method),
+                   utc(r->pool, l->time_us), E(l->method),
                    filter_link(r, d, l->path ? l->path : "", NULL, NULL,
                                l->path ? l->path : ""),
                    l->stream ? filter_link(r, d, NULL, NULL, l->stream,
@@ -654,7 +664,7 @@ static void send_html(status_data *d)
                "<title>Broadcast status</title><style>%s</style></head>"
                "<body><header><h1>Broadcast status</h1><p class=\"gen\">"
                "%s UTC, %s</p></header>", page_css,
-               mb_sqltime_format(r->pool, d->now),
+               utc(r->pool, d->now),
                E(ap_get_server_name(r)));
     send_filters(r, d);
     send_live(r, d);

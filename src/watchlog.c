@@ -616,8 +616,8 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
  * connection that the database dropped (a restart) fails its BEGIN: it is
  * given back, and mod_dbd reconnects it on the next open; statements lost
  * by a reconnected PostgreSQL session or by a schema change in SQLite are
- * prepared again.  Returns the number written, and sets *n_rows and (on failure)
- * *why. */
+ * prepared again.  Returns the number written, and sets *n_rows and (on
+ * failure) *why. */
 static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
                              const char **why)
 {
