@@ -152,6 +152,16 @@ static int live_error(request_rec *r, int status, const char *code,
     return OK;
 }
 
+/* The answer to a failed write: 507 when the disk is full. */
+static int store_error(request_rec *r, apr_status_t rv)
+{
+    return APR_STATUS_IS_ENOSPC(rv)
+               ? live_error(r, HTTP_INSUFFICIENT_STORAGE, "disk_full",
+                            "no space left for the stream")
+               : live_error(r, HTTP_INTERNAL_SERVER_ERROR, "io_error",
+                            "cannot store the file");
+}
+
 typedef enum { STREAM_OK, STREAM_UNKNOWN, STREAM_DB_ERROR } stream_e;
 
 typedef struct {
@@ -182,9 +192,11 @@ static stream_e load_stream(request_rec *r, ap_dbd_t *dbd, const char *id,
     if (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) != 0) {
         return STREAM_UNKNOWN;
     }
+    /* copied: an entry lives only until the next row is read (pgsql) */
     v = apr_dbd_get_entry(dbd->driver, row, 0);
     st->is_live = v && (v[0] == '1' || v[0] == 't');
-    st->token_hash = apr_dbd_get_entry(dbd->driver, row, 1);
+    v = apr_dbd_get_entry(dbd->driver, row, 1);
+    st->token_hash = v ? apr_pstrdup(r->pool, v) : NULL;
     v = apr_dbd_get_entry(dbd->driver, row, 2);
     st->expires_us = v ? apr_atoi64(v) : 0;
     /* drain (one row expected) */
@@ -605,11 +617,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(0711) "cannot create a file in %s", dir);
-        return APR_STATUS_IS_ENOSPC(rv)
-                   ? live_error(r, HTTP_INSUFFICIENT_STORAGE, "disk_full",
-                                "no space left for the stream")
-                   : live_error(r, HTTP_INTERNAL_SERVER_ERROR, "io_error",
-                                "cannot store the file");
+        return store_error(r, rv);
     }
     g = apr_palloc(r->pool, sizeof(*g));
     g->p = r->pool;
@@ -662,12 +670,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                 ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                               MBLOGNO(0714) "cannot store %s in %s", name, dir);
                 r->connection->keepalive = AP_CONN_CLOSE;
-                return APR_STATUS_IS_ENOSPC(rv)
-                           ? live_error(r, HTTP_INSUFFICIENT_STORAGE,
-                                        "disk_full",
-                                        "no space left for the stream")
-                           : live_error(r, HTTP_INTERNAL_SERVER_ERROR,
-                                        "io_error", "cannot store the file");
+                return store_error(r, rv);
             }
         }
         apr_brigade_cleanup(bb);
@@ -690,11 +693,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(0715) "cannot store %s in %s", name, dir);
-        return APR_STATUS_IS_ENOSPC(rv)
-                   ? live_error(r, HTTP_INSUFFICIENT_STORAGE, "disk_full",
-                                "no space left for the stream")
-                   : live_error(r, HTTP_INTERNAL_SERVER_ERROR, "io_error",
-                                "cannot store the file");
+        return store_error(r, rv);
     }
     g->path = NULL;     /* in place: nothing to clean up */
 
