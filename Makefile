@@ -5,6 +5,7 @@
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
 #   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
+#   make bench-watchlog   the cost of the watch log (log on / log off)
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -15,10 +16,11 @@ RUN_PORT  ?= 8080
 WARN     = -Wall -Wextra -Werror
 MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
            src/api.c src/api_config.c src/params.c src/streams.c \
-           src/authz_owner.c
+           src/authz_owner.c src/watchlog.c src/status.c
 PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
             src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
-            src/validate.c src/secret.c
+            src/validate.c src/secret.c src/html.c src/chart.c \
+            src/status_params.c src/sqltime.c src/text.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto -lm
@@ -32,9 +34,10 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
 
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_hls build/unit_uuid build/unit_time build/unit_s3 \
-             build/unit_sts build/unit_validate build/unit_secret
+             build/unit_sts build/unit_validate build/unit_secret \
+             build/unit_html build/unit_chart build/unit_status build/unit_text
 
-.PHONY: all install test unit run bench clean deps fuzz assets
+.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
 
 all: $(MOD)
 
@@ -98,10 +101,14 @@ bench: $(MOD)
 	bench/range.sh
 	bench/api.sh
 
+bench-watchlog: $(MOD)
+	bench/watchlog.sh
+
 clean:
 	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)
 	-@umount t/state/smalldisk 2>/dev/null || true
+	@t/watch-db stop >/dev/null 2>&1 || true
 	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
-	    t/conf/extra.conf t/conf/api.conf t/conf/modules.conf t/data t/htdocs/index.html \
-	    t/conf/mime.types t/state
+	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
+	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state

@@ -5,6 +5,10 @@
 #include "mod_broadcast.h"
 #include "mb_api.h"
 #include "mb_live.h"
+#include "mb_watch.h"
+
+#include <http_protocol.h>
+#include <http_request.h>
 
 static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastVideoRoot", mb_cmd_video_root, NULL,
@@ -17,6 +21,22 @@ static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,
                   "Most bytes sent for one range (K/M/G suffix, 0 = no "
                   "cap; default 8M)"),
+    AP_INIT_FLAG("BroadcastWatchLog", mb_cmd_watch_log, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "Record every playback request in the watch log through "
+                 "mod_dbd (default Off)"),
+    AP_INIT_TAKE1("BroadcastWatchLogQueue", mb_cmd_watch_queue, NULL,
+                  RSRC_CONF,
+                  "Most watch log rows a child process holds in memory "
+                  "before it drops new ones (default 10000)"),
+    AP_INIT_TAKE1("BroadcastWatchLogFlush", mb_cmd_watch_flush, NULL,
+                  RSRC_CONF,
+                  "Milliseconds a watch log row may wait to be written "
+                  "with others in one transaction (default 500)"),
+    AP_INIT_TAKE1("BroadcastWatchLogReport", mb_cmd_watch_report, NULL,
+                  RSRC_CONF,
+                  "Seconds between two error log reports of dropped watch "
+                  "log rows (default 60)"),
     /* broadcast-api (src/api_config.c) */
     AP_INIT_TAKE1("BroadcastStorage", mb_cmd_storage, NULL,
                   RSRC_CONF | ACCESS_CONF,
@@ -76,12 +96,19 @@ static const command_rec mb_cmds[] = {
 
 static void mb_register_hooks(apr_pool_t *p)
 {
+    ap_hook_pre_config(mb_watch_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mb_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mb_api_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_watch_mark, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(mb_watch_log_transaction, NULL, NULL,
+                            APR_HOOK_MIDDLE);
+    mb_watch_register_filter();
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_owner_provider,

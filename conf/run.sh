@@ -24,6 +24,8 @@ DB=$RUN/db/broadcast.sqlite
 for f in conf/schema/sqlite/*.sql; do sqlite3 "$DB" < "$f" >/dev/null; done
 # a demo broadcaster for Basic auth
 [ -s "$RUN/htpasswd" ] || htpasswd -cbB "$RUN/htpasswd" demo demo >/dev/null 2>&1
+# the admin of the status page (watch log)
+grep -q '^admin:' "$RUN/htpasswd" || htpasswd -bB "$RUN/htpasswd" admin admin >/dev/null 2>&1
 cat > "$RUN/htdocs/index.html" <<HTML
 <!doctype html><meta charset="utf-8"><title>mod_broadcast</title>
 <h1>mod_broadcast</h1>
@@ -44,6 +46,9 @@ Video on demand:
          $URL/videos/sample.mp4             mapped mode
          $URL/api/stream?path=sample.mp4    query mode
   try    curl -s -D - -o /dev/null -H 'Range: bytes=0-1023' '$URL/api/stream?path=sample.mp4'
+
+Who watched what (user admin, password admin):
+         $URL/broadcast-status              (?format=json for the data)
 
 Live broadcasting (user demo, password demo):
   1. start   curl -s -u demo:demo -X POST '$URL/stream/start?type=hls&name=demo'

@@ -26,6 +26,7 @@ typedef struct {
     const char *dir_path;         /* the <Directory> this config is for  */
     const char *path_param;       /* BroadcastPathParam                  */
     apr_off_t max_chunk;          /* BroadcastMaxChunk, 0 = no cap       */
+    int watch_log;                /* BroadcastWatchLog On/Off (MB_UNSET) */
     const char *live_root;        /* BroadcastLiveRoot (canonical)       */
     apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
     const char *player_script;    /* BroadcastPlayerScript               */
@@ -51,6 +52,7 @@ int mb_video_handler(request_rec *r);
 int mb_serve_file(request_rec *r, apr_off_t cap);
 
 #define MB_HANDLER_VIDEO "broadcast-video"
+#define MB_HANDLER_STATUS "broadcast-status"
 #define MB_DEFAULT_PATH_PARAM "path"
 #define MB_DEFAULT_MAX_CHUNK ((apr_off_t)8 * 1024 * 1024)
 

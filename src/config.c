@@ -17,6 +17,7 @@ void *mb_create_dir_conf(apr_pool_t *p, char *dir)
 
     /* a <Location> passes a URL here: see mb_post_config */
     conf->max_chunk = MB_UNSET;
+    conf->watch_log = MB_UNSET;
     conf->live_max_upload = MB_UNSET;
     conf->api = mb_api_create_conf(p, dir);
     return conf;
@@ -90,6 +91,8 @@ void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->path_param = add->path_param ? add->path_param : base->path_param;
     conf->max_chunk = add->max_chunk != MB_UNSET ? add->max_chunk
                                                  : base->max_chunk;
+    conf->watch_log = add->watch_log != MB_UNSET ? add->watch_log
+                                                 : base->watch_log;
     conf->live_root = add->live_root ? add->live_root : base->live_root;
     conf->live_max_upload = add->live_max_upload != MB_UNSET
                                 ? add->live_max_upload
