@@ -736,6 +736,7 @@ static int live_player(request_rec *r, const mb_dir_conf *conf,
                                              : MB_DEFAULT_PLAYER_SCRIPT;
     const char *src;
 
+    r->filename = apr_pstrcat(r->pool, dir, "/", NULL);  /* for the log */
     if (apr_stat(&fi, dir, APR_FINFO_TYPE, r->pool) != APR_SUCCESS
         || fi.filetype != APR_DIR) {
         return HTTP_NOT_FOUND;
@@ -786,6 +787,8 @@ static int live_get(request_rec *r, const mb_dir_conf *conf, const char *dir,
     const char *real = NULL;
     apr_status_t rv;
 
+    /* what the watch log records, found or not: "<id>/<name>" */
+    r->filename = apr_pstrcat(r->pool, dir, "/", name, NULL);
     if (mb_hls_check_name(name) != MB_HLS_NAME_OK) {
         return HTTP_NOT_FOUND;
     }
