@@ -4,7 +4,7 @@
 # and full-file requests. Prints requests/s and MB/s for each and the
 # ratio module/core, plus the worker's memory before and after.
 #
-#   bench/range.sh            (env: DURATION=10 CONNS=8 THREADS=2 ROUNDS=2
+#   bench/range.sh            (env: DURATION=10 CONNS=8 THREADS=2 ROUNDS=2 WATCHLOG=1
 #                              FILE_MB=256 PORT=8090)
 # Loopback only; every wrk run is bounded by DURATION.
 set -euo pipefail
@@ -79,3 +79,12 @@ done
 rss1=$(rss)
 echo "worker RSS: ${rss0} KiB before, ${rss1} KiB after (every run above, GiBs served)"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); wrk -t$THREADS -c$CONNS -d${DURATION}s x $ROUNDS rounds"
+
+# The watch log's row (issue 4): the same kind of ranged requests with
+# BroadcastWatchLog On against Off, SQLite, in its own Apache
+# (bench/watchlog.sh has the details and PostgreSQL; WATCHLOG=0 skips it).
+if [ "${WATCHLOG:-1}" = 1 ]; then
+  echo
+  echo "watch log on/off (bench/watchlog.sh, SQLite, 64 KiB ranges):"
+  ENGINES=sqlite CHUNK=65536 ROUNDS=$ROUNDS DURATION=$DURATION bench/watchlog.sh
+fi
