@@ -12,6 +12,7 @@
 #include "mb_live.h"
 #include "mb_hls.h"
 #include "mb_path.h"
+#include "mb_size.h"
 #include "mb_json.h"
 #include "mb_uuid.h"
 
@@ -69,17 +70,15 @@ const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg)
 const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                                    const char *arg)
 {
-    const char *err = mb_cmd_max_chunk(cmd, dcfg, arg);  /* same syntax */
     mb_dir_conf *conf = dcfg;
+    int64_t v;
 
-    if (err == NULL) {
-        conf->live_max_upload = conf->max_chunk;
-        conf->max_chunk = MB_UNSET;
-        if (conf->live_max_upload == 0) {
-            return "BroadcastLiveMaxUpload must be more than 0";
-        }
+    if (mb_size_parse(arg, &v) != 0 || v == 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not a size above 0 (e.g. 512K, 64M)", NULL);
     }
-    return err;
+    conf->live_max_upload = (apr_off_t)v;
+    return NULL;
 }
 
 const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg)

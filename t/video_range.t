@@ -117,6 +117,10 @@ for my $base ('/videos/random.bin', '/api/stream?path=random.bin') {
     is $r->code, 200, 'no Range: 200 whole file despite the cap';
     is length($r->content), $size, 'no Range: all bytes';
 
+    $r = GET '/api/capped-live?path=random.bin', Range => 'bytes=0-';
+    is length($r->content), $MiB,
+        'BroadcastLiveMaxUpload in the same section keeps BroadcastMaxChunk';
+
     $r = GET '/api/nocap?path=random.bin', Range => 'bytes=0-';
     is $r->header('Content-Range'), "bytes 0-" . ($size - 1) . "/$size",
         'BroadcastMaxChunk 0: no cap';
