@@ -161,6 +161,17 @@ static int store_error(request_rec *r, apr_status_t rv)
                             "cannot store the file");
 }
 
+/* 401 with the Bearer challenge (RFC 6750); `error` names a bad token. */
+static int unauthorized(request_rec *r, int bad_token, const char *code,
+                        const char *message)
+{
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   bad_token ? "Bearer realm=\"broadcast-live\", "
+                               "error=\"invalid_token\""
+                             : "Bearer realm=\"broadcast-live\"");
+    return live_error(r, HTTP_UNAUTHORIZED, code, message);
+}
+
 typedef enum { STREAM_OK, STREAM_UNKNOWN, STREAM_DB_ERROR } stream_e;
 
 typedef struct {
@@ -251,12 +262,10 @@ static int authorize_upload(request_rec *r, const char *id)
     }
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0
         || *(token = auth + 7) == '\0') {
-        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
-                       "Bearer realm=\"broadcast-live\"");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0703) "upload to %s without a bearer token", id);
-        return live_error(r, HTTP_UNAUTHORIZED, "unauthorized",
-                          "an upload token is required (Authorization: Bearer)");
+        return unauthorized(r, 0, "unauthorized",
+                            "an upload token is required (Authorization: Bearer)");
     }
     hash = mb_live_token_hash(r->pool, token);
     if (hash == NULL || st.token_hash == NULL
@@ -269,12 +278,10 @@ static int authorize_upload(request_rec *r, const char *id)
             return live_error(r, HTTP_FORBIDDEN, "forbidden",
                               "this token is for another stream");
         }
-        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
-                       "Bearer realm=\"broadcast-live\", error=\"invalid_token\"");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0705) "upload to %s with a wrong token", id);
-        return live_error(r, HTTP_UNAUTHORIZED, "unauthorized",
-                          "the upload token is not valid");
+        return unauthorized(r, 1, "unauthorized",
+                            "the upload token is not valid");
     }
     if (!st.is_live) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -283,12 +290,10 @@ static int authorize_upload(request_rec *r, const char *id)
                           "the stream is stopped");
     }
     if (st.expires_us <= apr_time_now()) {
-        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
-                       "Bearer realm=\"broadcast-live\", error=\"invalid_token\"");
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0707) "upload to %s with an expired token", id);
-        return live_error(r, HTTP_UNAUTHORIZED, "token_expired",
-                          "the upload token has expired: refresh it");
+        return unauthorized(r, 1, "token_expired",
+                            "the upload token has expired: refresh it");
     }
     return DECLINED;    /* authorized */
 }
@@ -340,10 +345,9 @@ static apr_status_t write_atomically(apr_pool_t *p, const char *dir,
         return rv;
     }
     rv = apr_file_write_full(f, text, n, NULL);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
-                                | APR_FPROT_GREAD | APR_FPROT_WREAD);
-        rv = APR_SUCCESS;   /* permissions are a nicety */
+    if (rv == APR_SUCCESS) {   /* readable by operators; failure is harmless */
+        apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
+                           | APR_FPROT_GREAD | APR_FPROT_WREAD);
     }
     apr_file_close(f);
     if (rv == APR_SUCCESS) {
