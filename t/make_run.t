@@ -84,12 +84,18 @@ for my $b (@blocks) {
     $text =~ s{http://127\.0\.0\.1:8080}{$URL}g;
     $text =~ s{(?<![\w/.])/var/lib/broadcast}{$S/paste/var/lib/broadcast}g;
     $text =~ s{-h db -U broadcast -d broadcast}{-h 127.0.0.1 -p $pg -U broadcast -d $pgdb}g;
+    # the build in the source tree; installed under the scratch directory
+    $text =~ s{^make install\b}{make -s -C '$TOP' install DESTDIR='$S/root'}mg;
+    $text =~ s{^make\b(?! -s -C)}{make -s -C '$TOP'}mg;
     $script .= "echo '#### README.md line $b->{line}' >&2\n$text\n";
 }
 open my $fh, '>', "$S/paste.sh" or die; print $fh $script; close $fh;
 my $ran = `cd '$S/paste' && PGPASSWORD=broadcast bash '$S/paste.sh' 2>&1`;
 is $? >> 8, 0, 'every "sh run" block runs without error' or diag $ran;
 
+my $moddir = `apxs -q LIBEXECDIR`; chomp $moddir;
+ok -s "$S/root$moddir/mod_broadcast.so", 'make install installs the module';
+ok -s "$S/root/usr/share/mod_broadcast/assets/hls.min.js", "... and the player's hls.min.js";
 my $db = "$S/paste/var/lib/broadcast/broadcast.sqlite";
 my $tables = `sqlite3 '$db' '.tables' 2>&1`;
 like $tables, qr/\bmb_stream\b/, 'the SQLite stream table exists';
