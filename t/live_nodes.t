@@ -85,6 +85,9 @@ for my $e (engines()) {
     is scalar(@lines), 1, "[$engine] ... logged once" or diag error_log_since($mark);
     like $lines[0] // '', qr/\[broadcast:error\].*same BroadcastLiveRoot/, "[$engine] ... at error level, naming the cure";
 
+    my $del = `curl -s -o /dev/null -w '%{http_code}' -X DELETE -H 'Authorization: Bearer $token' 'http://127.0.0.1:$b/apart/live/$id/seg0.ts'`;
+    is $del, 500, "[$engine] DELETE there: 500 too";
+
     $mark = error_log_mark();
     $r = api(port => $b, method => 'POST', user => 'alice', path => '/apart/local/stop',
              body => form(id => $id));
