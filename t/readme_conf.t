@@ -52,6 +52,11 @@ for my $b (@blocks) {
     print $fh "LoadModule broadcast_module $TOP/.libs/mod_broadcast.so\n" unless $own{broadcast};
     print $fh "# ---- README.md line $b->{line}\n", $text;
     close $fh;
+    # Apache has no end-of-line comments: "Require all granted  # x" is an
+    # error, and a directive that takes a list would take "#" and "x"
+    my @eol = grep { my $l = $_; $l =~ s/"(?:[^"\\]|\\.)*"//g; $l =~ /^\s*[^\s#].*\s#/ }
+              split /\n/, $b->{text};
+    is_deeply \@eol, [], "README line $b->{line}: no comment after a directive";
     my $out = `$HTTPD -t -f '$conf' 2>&1`;
     my $rc = $? >> 8;
     ok $rc == 0 && $out =~ /Syntax OK/, "README line $b->{line}: apache2 -t accepts the block"
