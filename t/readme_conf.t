@@ -26,7 +26,7 @@ $ENV{BROADCAST_AWS_ACCESS_KEY_ID} = 'AKIAEXAMPLEEXAMPLE00';
 # one itself (its LoadModule lines are checked too) gets it from there.
 my @modules = qw(mpm_event authn_core authn_file auth_basic authz_core authz_user
                  authz_host authz_groupfile alias mime dir env setenvif headers
-                 remoteip reqtimeout filter substitute deflate dbd);
+                 remoteip reqtimeout filter substitute deflate include dbd);
 
 # The README's placeholders: absolute paths of a Debian machine, made to
 # point into the scratch directory; the installed module is the built one.
