@@ -49,8 +49,12 @@ comma := ,
 
 ASSETS_DIR ?= /usr/share/mod_broadcast/assets
 
+# DESTDIR=<dir> installs under <dir> (as packagers do; t/make_run.t too)
+LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR)
+
 install: $(MOD) assets
-	$(APXS) -i -n broadcast mod_broadcast.la
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	$(APXS) -S LIBEXECDIR=$(DESTDIR)$(LIBEXECDIR) -i -n broadcast mod_broadcast.la
 	install -d $(DESTDIR)$(ASSETS_DIR)
 	install -m 644 build/assets/hls.min.js $(DESTDIR)$(ASSETS_DIR)/
 

@@ -11,7 +11,8 @@ bash .ci/install-deps
 make -s all assets >/dev/null
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 PORT=${RUN_PORT:-8080}
-RUN=$TOP/run
+# MB_RUN_DIR: where the run keeps its files (default run/ in the tree)
+RUN=${MB_RUN_DIR:-$TOP/run}
 mkdir -p "$RUN/videos" "$RUN/htdocs" "$RUN/live" "$RUN/db"
 if [ ! -s "$RUN/videos/sample.mp4" ]; then
   echo "run: making run/videos/sample.mp4 (10 s test pattern, index at the end)"
@@ -30,7 +31,7 @@ cat > "$RUN/htdocs/index.html" <<HTML
 <!doctype html><meta charset="utf-8"><title>mod_broadcast</title>
 <h1>mod_broadcast</h1>
 <p>Mapped: <a href="/videos/sample.mp4">/videos/sample.mp4</a></p>
-<video src="/videos/sample.mp4" controls width="640"></video>
+<video src="/videos/sample.mp4" controls autoplay muted width="640"></video>
 <p>Query API: <a href="/api/stream?path=sample.mp4">/api/stream?path=sample.mp4</a></p>
 <p>Live: start a broadcast (see the terminal), then open /live/&lt;id&gt;/</p>
 HTML

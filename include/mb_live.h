@@ -52,6 +52,15 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
 int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
                     int lifetime, json_t **endpoint);
 
+/* Does this server hold the directory of stream `id` under its
+ * BroadcastLiveRoot?  1, or 0 after logging why not (once): servers that
+ * share a stream table must share the live root.  Ingest and stop refuse
+ * with MB_LIVE_NOT_HERE (500 "misconfigured") then. */
+int mb_live_dir_here(request_rec *r, const char *id);
+#define MB_LIVE_NOT_HERE                                                     \
+    "this server does not hold the stream's files: all servers need one "   \
+    "shared BroadcastLiveRoot"
+
 /* After stop: the recording playlist (errors are logged). */
 void mb_live_finish(request_rec *r, const char *id);
 

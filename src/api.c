@@ -439,6 +439,11 @@ static int do_stop(request_rec *r, const mb_api_conf *c)
     if (!s->live) {
         return stopped(r, id);
     }
+    if (c->storage == MB_STORAGE_LOCAL && !mb_live_dir_here(r, id)) {
+        /* stopping here would leave the recording unwritten */
+        return api_error(r, HTTP_INTERNAL_SERVER_ERROR, "misconfigured",
+                         MB_LIVE_NOT_HERE);
+    }
     now = apr_time_now();
     if ((rv = mb_stream_stop(r, dbd, id, now, &nrows)) != OK) {
         return status_error(r, rv);

@@ -136,6 +136,30 @@ const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id)
     return apr_pstrcat(p, live_root, "/", id, NULL);
 }
 
+int mb_live_dir_here(request_rec *r, const char *id)
+{
+    const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                   &broadcast_module);
+    const char *dir = conf->live_root
+                          ? mb_live_dir(r->pool, conf->live_root, id)
+                          : "(no BroadcastLiveRoot)";
+    apr_finfo_t fi;
+    apr_status_t rv = conf->live_root
+                          ? apr_stat(&fi, dir, APR_FINFO_TYPE, r->pool)
+                          : APR_ENOENT;
+
+    if (rv == APR_SUCCESS && fi.filetype == APR_DIR) {
+        return 1;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                  MBLOGNO(1700) "live stream %s has no directory %s on this "
+                  "server: every server that shares the stream table needs "
+                  "the same BroadcastLiveRoot (one shared file system), or "
+                  "each stream must be routed to the server that started it",
+                  id, dir);
+    return 0;
+}
+
 static int live_error(request_rec *r, int status, const char *code,
                       const char *message)
 {
@@ -878,6 +902,10 @@ int mb_live_handler(request_rec *r)
         if (nk == MB_HLS_NAME_BAD_EXT) {
             return live_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "bad_extension",
                               "allowed: .m3u8 .ts .m4s .mp4 .aac .vtt .jpg");
+        }
+        if (!mb_live_dir_here(r, id)) {
+            return live_error(r, HTTP_INTERNAL_SERVER_ERROR, "misconfigured",
+                              MB_LIVE_NOT_HERE);
         }
         if (r->method_number == M_DELETE) {
             return live_delete(r, dir, name);
