@@ -23,11 +23,20 @@ const chrome = spawn('/usr/bin/chromium', [
   '--remote-debugging-port=0', 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
 
 const result = { prompts: [], href: null, text: null, error: null };
+let finishing = false;
 function finish(code) {
-  try { chrome.kill('SIGKILL'); } catch (e) { /* gone */ }
-  fs.rmSync(profile, { recursive: true, force: true });
+  if (finishing) return;
+  finishing = true;
   console.log(JSON.stringify(result));
-  process.exit(code);
+  // the profile goes once Chromium has exited (it writes to it until then)
+  const cleanup = () => {
+    try { fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch (e) { /* left in /tmp */ }
+    process.exit(code);
+  };
+  if (chrome.exitCode !== null || chrome.signalCode !== null) { cleanup(); return; }
+  chrome.on('exit', cleanup);
+  setTimeout(cleanup, 3000);
+  try { chrome.kill('SIGKILL'); } catch (e) { cleanup(); }
 }
 setTimeout(() => { result.error = 'overall timeout'; finish(1); }, (2 * seconds + 30) * 1000);
 
@@ -40,7 +49,7 @@ chrome.stderr.on('data', async (chunk) => {
   started = true;
   try { await drive(m[1]); finish(0); } catch (e) { result.error = String(e); finish(1); }
 });
-chrome.on('exit', () => { if (!started) { result.error = 'chromium exited: ' + stderr.slice(-500); finish(1); } });
+chrome.on('exit', () => { if (!started && !finishing) { result.error = 'chromium exited: ' + stderr.slice(-500); finish(1); } });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
