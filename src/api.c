@@ -584,7 +584,10 @@ static int do_list(request_rec *r, const mb_api_conf *c)
     }
     if (before) {
         rv = mb_stream_get(r, dbd, before, &after);
-        if (rv == HTTP_NOT_FOUND) {
+        /* another user's stream is no cursor of one's own list */
+        if (rv == HTTP_NOT_FOUND ||
+            (rv == OK && c->owner_only != 0 &&
+             strcmp(after->owner, r->user) != 0)) {
             return bad_param(r, "'before' names no stream");
         }
         if (rv != OK) {

@@ -38,6 +38,9 @@ for my $e (engines()) {
     $r = api(port => $port, user => 'alice', path => '/stream/', query => 'limit=100');
     ok((grep { $_ eq $a } ids_of($r)) && !(grep { $_ eq $b } ids_of($r)),
        "[$engine] alice's list: hers, not bob's");
+    $r = api(port => $port, user => 'bob', path => '/local/', query => "before=$a");
+    is $r->code, 400, "[$engine] another user's stream as 'before': 400, as an unknown one";
+    is $r->{json} && $r->{json}{error}{message}, "'before' names no stream", "[$engine] ... the same message";
     # BroadcastOwnerOnly Off (an administrator's location): every live stream
     $r = api(port => $port, user => 'admin', path => '/admin/', query => 'limit=100');
     is $r->code, 200, "[$engine] admin lists at /admin/";
@@ -56,8 +59,10 @@ for my $e (engines()) {
     is $r->code, 200, "[$engine] /owned/ for admin (Require user admin): 200";
 
     # ---- BroadcastMaxLiveStreams 2 (carol) ---------------------------------
-    for my $row (db_rows($engine, "SELECT id FROM mb_stream WHERE is_live = 1 AND owner = 'carol'")) {
-        api(port => $port, method => 'POST', user => 'carol', path => '/stream/stop', body => "id=$row->[0]");
+    for my $u ('carol', 'bob') {   # none live yet (other tests leave some)
+        for my $row (db_rows($engine, "SELECT id FROM mb_stream WHERE is_live = 1 AND owner = '$u'")) {
+            api(port => $port, method => 'POST', user => $u, path => '/stream/stop', body => "id=$row->[0]");
+        }
     }
     my @c = map { start($port, 'carol', 'limited', "limit $_") } 1 .. 2;
     is_deeply [map { $_->code } @c], [200, 200], "[$engine] two live streams: 200, 200";
@@ -72,7 +77,7 @@ for my $e (engines()) {
     like MB::Test::error_log_since($mark), qr/\[broadcast:info\].*MB1001: carol has 2 live streams/,
         "[$engine] ... logged at info";
     # per user, wherever the streams were started
-    is start($port, 'alice', 'limited', 'alice limited')->code, 200, "[$engine] another user may start";
+    is start($port, 'bob', 'limited', 'bob limited')->code, 200, "[$engine] another user may start";
     is api(port => $port, method => 'POST', user => 'carol', path => '/limited/stop',
            body => "id=$c[0]{json}{stream}{id}")->code, 200, "[$engine] carol stops one";
     is start($port, 'carol', 'limited', 'limit again')->code, 200, "[$engine] ... and may start again";
