@@ -33,8 +33,7 @@ int mb_cors_guard(request_rec *r, const mb_cors_profile *profile);
 extern const mb_cors_profile mb_cors_ingest;
 
 /* BroadcastTrustedOrigin origin... */
-const char *mb_cmd_trusted_origin(cmd_parms *cmd, void *dcfg,
-                                  const char *arg);
+const char *mb_cmd_trusted_origin(cmd_parms *cmd, void *dcfg, const char *arg);
 
 /* fixups: X-Content-Type-Options: nosniff on whatever the module's
  * handlers answer, errors included. */

@@ -20,8 +20,7 @@ APLOG_USE_MODULE(broadcast);
 
 const mb_cors_profile mb_cors_ingest = {"GET, HEAD, PUT, DELETE", 0};
 
-const char *mb_cmd_trusted_origin(cmd_parms *cmd, void *dcfg,
-                                  const char *arg)
+const char *mb_cmd_trusted_origin(cmd_parms *cmd, void *dcfg, const char *arg)
 {
     mb_api_conf *c = ((mb_dir_conf *)dcfg)->api;
     const char *canon = mb_origin_canon(cmd->pool, arg);
@@ -73,16 +72,15 @@ int mb_cors_guard(request_rec *r, const mb_cors_profile *profile)
 {
     const mb_dir_conf *dc =
         ap_get_module_config(r->per_dir_config, &broadcast_module);
-    const apr_array_header_t *trusted = dc->api ? dc->api->trusted_origins
-                                                : NULL;
+    const apr_array_header_t *trusted =
+        dc->api ? dc->api->trusted_origins : NULL;
     const char *origin = apr_table_get(r->headers_in, "Origin");
     const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
-    int preflight = r->method_number == M_OPTIONS && origin != NULL &&
-                    apr_table_get(r->headers_in,
-                                  "Access-Control-Request-Method") != NULL;
-    mb_origin_e k = mb_origin_classify(r->pool, origin, site,
-                                       ap_construct_url(r->pool, "", r),
-                                       trusted);
+    int preflight =
+        r->method_number == M_OPTIONS && origin != NULL &&
+        apr_table_get(r->headers_in, "Access-Control-Request-Method") != NULL;
+    mb_origin_e k = mb_origin_classify(
+        r->pool, origin, site, ap_construct_url(r->pool, "", r), trusted);
 
     if (trusted && trusted->nelts > 0) {
         /* the CORS headers depend on Origin: caches must know */
@@ -100,8 +98,7 @@ int mb_cors_guard(request_rec *r, const mb_cors_profile *profile)
                            profile->methods);
             apr_table_setn(r->err_headers_out, "Access-Control-Allow-Headers",
                            "Authorization, Content-Type");
-            apr_table_setn(r->err_headers_out, "Access-Control-Max-Age",
-                           "600");
+            apr_table_setn(r->err_headers_out, "Access-Control-Max-Age", "600");
             r->status = HTTP_NO_CONTENT;
             return OK;
         }
@@ -119,13 +116,11 @@ int mb_cors_guard(request_rec *r, const mb_cors_profile *profile)
 
 int mb_security_headers(request_rec *r)
 {
-    if (r->handler &&
-        (!strcmp(r->handler, MB_HANDLER_API) ||
-         !strcmp(r->handler, MB_HANDLER_LIVE) ||
-         !strcmp(r->handler, MB_HANDLER_VIDEO) ||
-         !strcmp(r->handler, MB_HANDLER_STATUS))) {
-        apr_table_setn(r->err_headers_out, "X-Content-Type-Options",
-                       "nosniff");
+    if (r->handler && (!strcmp(r->handler, MB_HANDLER_API) ||
+                       !strcmp(r->handler, MB_HANDLER_LIVE) ||
+                       !strcmp(r->handler, MB_HANDLER_VIDEO) ||
+                       !strcmp(r->handler, MB_HANDLER_STATUS))) {
+        apr_table_setn(r->err_headers_out, "X-Content-Type-Options", "nosniff");
     }
     return DECLINED;
 }

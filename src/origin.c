@@ -34,6 +34,7 @@ const char *mb_origin_canon(apr_pool_t *p, const char *origin)
     apr_uri_t u;
     apr_port_t port;
     const char *s;
+    char *c, *q;
 
     if (origin == NULL || strlen(origin) > 255) {
         return NULL;
@@ -49,7 +50,8 @@ const char *mb_origin_canon(apr_pool_t *p, const char *origin)
         u.path != NULL || u.query != NULL || u.fragment != NULL) {
         return NULL;
     }
-    if (strcasecmp(u.scheme, "http") != 0 && strcasecmp(u.scheme, "https") != 0) {
+    if (strcasecmp(u.scheme, "http") != 0 &&
+        strcasecmp(u.scheme, "https") != 0) {
         return NULL;
     }
     if (!host_ok(u.hostname)) {
@@ -69,19 +71,15 @@ const char *mb_origin_canon(apr_pool_t *p, const char *origin)
         port = (apr_port_t)n;
     }
     else {
-        port = apr_uri_port_of_scheme(apr_pstrdup(p, u.scheme));
+        port = apr_uri_port_of_scheme(u.scheme);
     }
-    {
-        char *c = apr_psprintf(p, strchr(u.hostname, ':') ? "%s://[%s]:%u"
-                                                          : "%s://%s:%u",
-                               u.scheme, u.hostname, (unsigned)port);
-        char *q;
-
-        for (q = c; *q; q++) {
-            *q = (char)apr_tolower(*q);
-        }
-        return c;
+    /* an IPv6 literal gets its brackets back */
+    c = apr_psprintf(p, strchr(u.hostname, ':') ? "%s://[%s]:%u" : "%s://%s:%u",
+                     u.scheme, u.hostname, (unsigned)port);
+    for (q = c; *q; q++) {
+        *q = (char)apr_tolower(*q);
     }
+    return c;
 }
 
 static int listed(const char *canon, const apr_array_header_t *trusted)

@@ -7,8 +7,7 @@
 static void canon(apr_pool_t *p, const char *in, const char *want)
 {
     const char *got = mb_origin_canon(p, in);
-    ok((got == NULL && want == NULL) ||
-           (got && want && strcmp(got, want) == 0),
+    ok((got == NULL && want == NULL) || (got && want && strcmp(got, want) == 0),
        "canon '%s' -> %s (got %s)", in ? in : "(null)", want ? want : "NULL",
        got ? got : "NULL");
 }
@@ -16,8 +15,8 @@ static void canon(apr_pool_t *p, const char *in, const char *want)
 static void classify(apr_pool_t *p, const char *origin, const char *site,
                      const apr_array_header_t *trusted, mb_origin_e want)
 {
-    mb_origin_e got = mb_origin_classify(p, origin, site,
-                                         "http://api.example:8080", trusted);
+    mb_origin_e got =
+        mb_origin_classify(p, origin, site, "http://api.example:8080", trusted);
     ok(got == want, "Origin %s, Sec-Fetch-Site %s -> %d (got %d)",
        origin ? origin : "-", site ? site : "-", (int)want, (int)got);
 }
@@ -80,12 +79,10 @@ int main(void)
     classify(p, "HTTP://API.example:8080", "same-origin", NULL, MB_ORIGIN_SAME);
     classify(p, "http://api.example:8080", "none", none, MB_ORIGIN_SAME);
     classify(p, "http://api.example:8080", "same-site", NULL, MB_ORIGIN_CROSS);
-    classify(p, "http://api.example:8080", "cross-site", NULL,
-             MB_ORIGIN_CROSS);
+    classify(p, "http://api.example:8080", "cross-site", NULL, MB_ORIGIN_CROSS);
     /* another port, scheme or host is another origin */
     classify(p, "http://api.example:8081", NULL, NULL, MB_ORIGIN_CROSS);
-    classify(p, "http://api.example:8081", "same-site", NULL,
-             MB_ORIGIN_CROSS);
+    classify(p, "http://api.example:8081", "same-site", NULL, MB_ORIGIN_CROSS);
     classify(p, "https://api.example:8080", "same-origin", NULL,
              MB_ORIGIN_CROSS);
     classify(p, "http://api.example", NULL, NULL, MB_ORIGIN_CROSS);
@@ -102,8 +99,7 @@ int main(void)
              MB_ORIGIN_TRUSTED);
     classify(p, "https://APP.example.com:443", NULL, trusted,
              MB_ORIGIN_TRUSTED);
-    classify(p, "https://app.example.com", "cross-site", none,
-             MB_ORIGIN_CROSS);
+    classify(p, "https://app.example.com", "cross-site", none, MB_ORIGIN_CROSS);
     classify(p, "http://app.example.com", "cross-site", trusted,
              MB_ORIGIN_CROSS);
     classify(p, "https://app.example.com:8443", "cross-site", trusted,
