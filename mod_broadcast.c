@@ -4,6 +4,7 @@
  */
 #include "mod_broadcast.h"
 #include "mb_api.h"
+#include "mb_guard.h"
 #include "mb_live.h"
 #include "mb_watch.h"
 
@@ -76,6 +77,15 @@ static const command_rec mb_cmds[] = {
                  RSRC_CONF | ACCESS_CONF,
                  "On (default): stop, refresh and detail are the owner's "
                  "only; Off: left to the location's Require rules"),
+    AP_INIT_ITERATE("BroadcastTrustedOrigin", mb_cmd_trusted_origin, NULL,
+                    RSRC_CONF | ACCESS_CONF,
+                    "Origins (scheme://host[:port]) whose pages may call the "
+                    "API and ingest from a browser, with CORS; every other "
+                    "cross-site state-changing request is refused"),
+    AP_INIT_TAKE1("BroadcastMaxLiveStreams", mb_cmd_max_live, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Live streams a user may have at once (default 5, 0: no "
+                  "limit)"),
     AP_INIT_TAKE1("BroadcastLiveRoot", mb_cmd_live_root, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Directory of self-hosted live streams (one subdirectory "
@@ -101,6 +111,7 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_post_config(mb_api_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_fixups(mb_security_headers, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_watch_mark, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -81,6 +81,8 @@ Listen 127.0.0.1:$((PORT + 1))
     BroadcastSTSRoleArn $MB_RGW_ROLE_ARN
     BroadcastAWSCredentials env:MB_RGW_ACCESS_KEY env:MB_RGW_SECRET_KEY
     BroadcastCredentialLifetime 900
+    # one user, up to 8 start/stop pairs in flight
+    BroadcastMaxLiveStreams 0
 </Location>
 <Location /stream>
     SetHandler broadcast-api

@@ -19,6 +19,7 @@
 #define MB_DEFAULT_REGION "us-east-1"
 #define MB_DEFAULT_LIFETIME 3600
 #define MB_DEFAULT_STS_TIMEOUT 10
+#define MB_DEFAULT_MAX_LIVE 5 /* live streams per user        */
 
 enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1, MB_STORAGE_LOCAL = 2 };
 
@@ -36,6 +37,9 @@ struct mb_api_conf {
     int sts_timeout;   /* BroadcastSTSTimeout                  */
     int sts_keepalive; /* BroadcastSTSKeepAlive                */
     int owner_only;    /* BroadcastOwnerOnly                   */
+    apr_array_header_t *trusted_origins; /* BroadcastTrustedOrigin,
+                                            canonical (mb_origin.h)  */
+    int max_live;      /* BroadcastMaxLiveStreams, 0: no limit */
 };
 
 mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir);
@@ -56,6 +60,7 @@ const char *mb_cmd_credential_lifetime(cmd_parms *cmd, void *dcfg,
 const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on);
 const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on);
+const char *mb_cmd_max_live(cmd_parms *cmd, void *dcfg, const char *arg);
 
 int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                        server_rec *s);
@@ -79,8 +84,8 @@ int mb_api_read_body(request_rec *r, const char **why);
  * called for the body to count. */
 int mb_api_param(request_rec *r, const char *name, const char **value);
 
-/* The stream id a request names: a UUID as the last path segment, else
- * the `id` parameter.  NULL if none. */
+/* The stream id a request acts on: a UUID as the last path segment, else
+ * for stop and refresh the `id` parameter.  NULL if none. */
 const char *mb_api_request_id(request_rec *r);
 
 /* ---- the stream table -------------------------------------------------- */
@@ -107,8 +112,12 @@ int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
                   mb_stream **out);
 int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
                    apr_time_t when, int *nrows);
-int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const mb_stream *after,
-                   int limit, apr_array_header_t **out);
+/* The live streams, newest first; only `owner`'s unless NULL. */
+int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                   const mb_stream *after, int limit, apr_array_header_t **out);
+/* How many live streams `owner` has. */
+int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                         int *count);
 
 /* ---- Require broadcast-owner ------------------------------------------- */
 extern const authz_provider mb_authz_owner_provider;

@@ -13,6 +13,7 @@
  * secret, nor STS's own message (logged instead: it may name accounts).
  */
 #include "mb_api.h"
+#include "mb_guard.h"
 #include "mb_live.h"
 #include "mb_json.h"
 #include "mb_s3.h"
@@ -303,6 +304,40 @@ static int start_local(request_rec *r, const mb_api_conf *c, mb_stream *s)
     return send_local_endpoint(r, s, endpoint);
 }
 
+/* BroadcastMaxLiveStreams: OK, or (*failed) the 429 or 503 answer sent.
+ * Checked before STS is asked: no credentials for a refused stream. */
+static int live_limit(request_rec *r, const mb_api_conf *c, int *failed)
+{
+    int max = c->max_live != MB_UNSET ? c->max_live : MB_DEFAULT_MAX_LIVE;
+    int n = 0, rv;
+    ap_dbd_t *dbd;
+
+    *failed = 0;
+    if (max == 0) {
+        return OK;
+    }
+    *failed = 1;
+    if ((dbd = mb_dbd_acquire(r)) == NULL) {
+        return status_error(r, HTTP_SERVICE_UNAVAILABLE);
+    }
+    if ((rv = mb_stream_count_live(r, dbd, r->user, &n)) != OK) {
+        return status_error(r, rv);
+    }
+    if (n < max) {
+        *failed = 0;
+        return OK;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(1001) "%s has %d live streams (at most %d): start "
+                                "refused",
+                  r->user, n, max);
+    return api_error(r, HTTP_TOO_MANY_REQUESTS, "too_many_streams",
+                     apr_psprintf(r->pool,
+                                  "at most %d live streams per user: stop "
+                                  "one first",
+                                  max));
+}
+
 static int do_start(request_rec *r, const mb_api_conf *c)
 {
     const char *type, *name, *why, *tmpl;
@@ -327,6 +362,10 @@ static int do_start(request_rec *r, const mb_api_conf *c)
     }
     if (c->storage != MB_STORAGE_LOCAL && (why = sts_conf(r, c, &sc))) {
         return misconfigured(r, why);
+    }
+    rv = live_limit(r, c, &failed);
+    if (failed) {
+        return rv;
     }
     if (mb_uuid4(id) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -526,7 +565,9 @@ static int do_detail(request_rec *r, const mb_api_conf *c, const char *id)
                                                      stream_json(r, s, 1))));
 }
 
-static int do_list(request_rec *r)
+/* GET <loc>/: the caller's own live streams, everyone's where the owner
+ * check is left to Require (BroadcastOwnerOnly Off). */
+static int do_list(request_rec *r, const mb_api_conf *c)
 {
     const char *limit_s, *before;
     int limit = MB_LIST_DEFAULT, rv, i;
@@ -548,14 +589,18 @@ static int do_list(request_rec *r)
     }
     if (before) {
         rv = mb_stream_get(r, dbd, before, &after);
-        if (rv == HTTP_NOT_FOUND) {
+        /* another user's stream is no cursor of one's own list */
+        if (rv == HTTP_NOT_FOUND ||
+            (rv == OK && c->owner_only != 0 &&
+             strcmp(after->owner, r->user) != 0)) {
             return bad_param(r, "'before' names no stream");
         }
         if (rv != OK) {
             return status_error(r, rv);
         }
     }
-    if ((rv = mb_stream_list(r, dbd, after, limit, &rows)) != OK) {
+    if ((rv = mb_stream_list(r, dbd, c->owner_only != 0 ? r->user : NULL,
+                             after, limit, &rows)) != OK) {
         return status_error(r, rv);
     }
     list = json_array();
@@ -606,6 +651,10 @@ static endpoint_e route(request_rec *r, const char **id)
     return EP_NONE;
 }
 
+/* A trusted page calls the API with the browser's own credentials. */
+static const mb_cors_profile cors_post = {"POST", 1};
+static const mb_cors_profile cors_get = {"GET, HEAD", 1};
+
 int mb_api_handler(request_rec *r)
 {
     mb_dir_conf *dc;
@@ -624,6 +673,10 @@ int mb_api_handler(request_rec *r)
         return api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
     post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH;
+    /* cross-site forgeries refused, CORS for BroadcastTrustedOrigin */
+    if ((rv = mb_cors_guard(r, post ? &cors_post : &cors_get)) != DECLINED) {
+        return rv;
+    }
     r->allowed = post ? (AP_METHOD_BIT << M_POST) : (AP_METHOD_BIT << M_GET);
     if ((post && r->method_number != M_POST) ||
         (!post && r->method_number != M_GET)) {
@@ -634,6 +687,15 @@ int mb_api_handler(request_rec *r)
             apr_pstrcat(r->pool, "use ", post ? "POST" : "GET", NULL));
     }
     if (r->user == NULL) {
+        /* RFC 9110: a 401 carries a challenge; the location's own when it
+         * has one (AuthType, AuthName), else Basic */
+        if (ap_auth_type(r) && ap_auth_name(r)) {
+            ap_note_auth_failure(r);
+        }
+        else {
+            apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                           "Basic realm=\"broadcast-api\"");
+        }
         return api_error(r, HTTP_UNAUTHORIZED, "unauthenticated",
                          "an authenticated user is required");
     }
@@ -653,6 +715,6 @@ int mb_api_handler(request_rec *r)
     case EP_DETAIL:
         return do_detail(r, c, id);
     default:
-        return do_list(r);
+        return do_list(r, c);
     }
 }

@@ -7,6 +7,7 @@
 #include "mb_secret.h"
 #include "mb_validate.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <http_core.h>
 
@@ -48,6 +49,7 @@ mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
     c->sts_timeout = MB_UNSET;
     c->owner_only = MB_UNSET;
     c->sts_keepalive = MB_UNSET;
+    c->max_live = MB_UNSET;
     return c;
 }
 
@@ -81,6 +83,8 @@ mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
     c->sts_timeout = PICK_INT(sts_timeout);
     c->owner_only = PICK_INT(owner_only);
     c->sts_keepalive = PICK_INT(sts_keepalive);
+    c->trusted_origins = PICK(trusted_origins);
+    c->max_live = PICK_INT(max_live);
     return c;
 }
 
@@ -253,6 +257,18 @@ const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg)
     if (mb_seconds_parse(arg, 300, &api_of(dcfg)->sts_timeout)) {
         return err(cmd, "a number of seconds, 1 to 300");
     }
+    return NULL;
+}
+
+const char *mb_cmd_max_live(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    char *end;
+    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+
+    if (!apr_isdigit(*arg) || *end != '\0' || n < 0 || n > 100000) {
+        return err(cmd, "a number of streams, 0 (no limit) to 100000");
+    }
+    api_of(dcfg)->max_live = (int)n;
     return NULL;
 }
 

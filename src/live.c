@@ -10,6 +10,7 @@
  *   GET    <loc>/<id>/         the player page
  */
 #include "mb_live.h"
+#include "mb_guard.h"
 #include "mb_hls.h"
 #include "mb_path.h"
 #include "mb_size.h"
@@ -860,6 +861,9 @@ int mb_live_handler(request_rec *r)
     }
     ap_allow_standard_methods(r, MERGE_ALLOW, M_GET, M_PUT, M_DELETE,
                               M_OPTIONS, -1);
+    if ((status = mb_cors_guard(r, &mb_cors_ingest)) != DECLINED) {
+        return status;  /* a cross-site PUT/DELETE, or a CORS preflight */
+    }
     if (r->method_number == M_OPTIONS) {
         return DECLINED;
     }

@@ -146,6 +146,12 @@ const char *mb_api_request_id(request_rec *r)
     if (last && mb_uuid_valid(last + 1)) {
         return last + 1;
     }
+    /* Only stop and refresh act on the stream their `id` names: a list
+     * (or a start) with an `id` of one's own in the query names none. */
+    if (last == NULL ||
+        (strcmp(last + 1, "stop") != 0 && strcmp(last + 1, "refresh") != 0)) {
+        return NULL;
+    }
     if (r->method_number == M_POST) {
         mb_api_read_body(r, &why);
     }

@@ -28,6 +28,15 @@ static const mb_dbd_stmt stream_stmts[] = {
      "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
      "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
      "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_list_owner",
+     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 AND owner = %s "
+     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_list_owner_after",
+     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 AND owner = %s "
+     "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
+     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_count_live",
+     "SELECT COUNT(*) FROM mb_stream WHERE is_live = 1 AND owner = %s"},
     {NULL, NULL}};
 
 const char *mb_streams_require(cmd_parms *cmd)
@@ -141,30 +150,63 @@ int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
     return rv == 0 ? OK : db_error(r, dbd, rv, "stop of a stream");
 }
 
-int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const mb_stream *after,
-                   int limit, apr_array_header_t **out)
+int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                   const mb_stream *after, int limit, apr_array_header_t **out)
 {
+    static const char *const labels[2][2] = {
+        {"mb_stream_list", "mb_stream_list_after"},
+        {"mb_stream_list_owner", "mb_stream_list_owner_after"}};
     apr_dbd_prepared_t *st;
     apr_dbd_results_t *res = NULL;
     const char *lim = apr_itoa(r->pool, limit);
-    int rv;
+    const char *args[6];
+    int rv, n = 0;
 
-    st = stmt(r, dbd, after ? "mb_stream_list_after" : "mb_stream_list");
+    st = stmt(r, dbd, labels[owner != NULL][after != NULL]);
     if (st == NULL) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
+    if (owner) {
+        args[n++] = owner;
+    }
     if (after) {
         const char *t = time_arg(r->pool, after->start);
-        rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, t,
-                              t, after->id, lim, NULL);
+        args[n++] = t;
+        args[n++] = t;
+        args[n++] = after->id;
     }
-    else {
-        rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0,
-                              lim, NULL);
-    }
+    args[n++] = lim;
+    rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, n,
+                         args);
     if (rv != 0) {
         return db_error(r, dbd, rv, "list of streams");
     }
     *out = apr_array_make(r->pool, limit, sizeof(mb_stream));
     return read_rows(r, dbd, res, *out);
+}
+
+int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                         int *count)
+{
+    apr_dbd_prepared_t *st = stmt(r, dbd, "mb_stream_count_live");
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    const char *v = NULL;
+    int rv;
+
+    *count = 0;
+    if (st == NULL) {
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0,
+                          owner, NULL);
+    if (rv != 0) {
+        return db_error(r, dbd, rv, "count of live streams");
+    }
+    /* one row; read to the end so that the statement is done with */
+    while ((rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1)) == 0) {
+        v = apr_dbd_get_entry(dbd->driver, row, 0);
+        *count = v ? atoi(v) : 0;
+    }
+    return rv == -1 ? OK : db_error(r, dbd, rv, "count of live streams");
 }

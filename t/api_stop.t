@@ -118,20 +118,21 @@ for my $e (engines()) {
     my @mine = map { start($port, 'carol', "list $_")->{stream}{id} } 1 .. 5;
     my $stop_one = api(%P, user => 'carol', path => '/stream/stop', body => form(id => $mine[2]));
     is $stop_one->code, 200, "[$engine] one of carol's streams stopped";
+    # (the caller's own: BroadcastOwnerOnly On; every user's: t/api_hardening.t)
     my @live = map { $_->[0] } db_rows($engine,
-        "SELECT id FROM mb_stream WHERE is_live = 1 ORDER BY start_us DESC, id DESC");
-    $r = api(port => $port, user => 'bob', path => '/stream/', query => 'limit=100');
+        "SELECT id FROM mb_stream WHERE is_live = 1 AND owner = 'carol' ORDER BY start_us DESC, id DESC");
+    $r = api(port => $port, user => 'carol', path => '/stream/', query => 'limit=100');
     is $r->code, 200, "[$engine] GET /stream/";
     is_deeply [sort keys %{ $r->{json} }], [qw(next streams)], "[$engine] list: streams, next";
     is_deeply [map { $_->{id} } @{ $r->{json}{streams} }], \@live,
-        "[$engine] every live stream, newest first (" . scalar(@live) . ")";
+        "[$engine] every live stream of carol's, newest first (" . scalar(@live) . ")";
     ok !grep({ $_->{id} eq $mine[2] } @{ $r->{json}{streams} }), "[$engine] the stopped one is not listed";
     is_deeply [sort keys %{ $r->{json}{streams}[0] }], [qw(id name start_date)],
         "[$engine] list items: id, name, start_date";
     # walk it two by two
     my (@walked, $before, $pages);
     while (1) {
-        $r = api(port => $port, user => 'bob', path => '/stream/',
+        $r = api(port => $port, user => 'carol', path => '/stream/',
                  query => 'limit=2' . ($before ? "&before=$before" : ''));
         last unless $r->code == 200 && ++$pages < 100;
         push @walked, map { $_->{id} } @{ $r->{json}{streams} };

@@ -19,3 +19,7 @@ CREATE TABLE IF NOT EXISTS mb_stream (
 -- The list of live streams, newest first, cut in pages by (start_us, id).
 CREATE INDEX IF NOT EXISTS mb_stream_live
     ON mb_stream (is_live, start_us DESC, id DESC);
+
+-- One user's live streams: their list, and BroadcastMaxLiveStreams.
+CREATE INDEX IF NOT EXISTS mb_stream_owner_live
+    ON mb_stream (owner, is_live, start_us DESC, id DESC);
