@@ -485,18 +485,7 @@ int mb_watch_log_transaction(request_rec *r)
 
 int mb_watch_stmt_lost(ap_dbd_t *dbd, int rc)
 {
-    const char *e = apr_dbd_error(dbd->driver, dbd->handle, rc);
-
-    if (e == NULL) {
-        return 0;
-    }
-    if (!strcmp(mb_dbd_engine(dbd), "sqlite3")) {
-        /* apr_dbd_sqlite3 prepares with the legacy sqlite3_prepare(): a
-         * statement fails once with "database schema has changed" after
-         * any change of the schema, and with "not an error" ever after */
-        return strstr(e, "schema has changed") || !strcmp(e, "not an error");
-    }
-    return strstr(e, "prepared statement") && strstr(e, "does not exist");
+    return mb_dbd_stmt_lost(dbd, apr_dbd_error(dbd->driver, dbd->handle, rc));
 }
 
 int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
@@ -504,18 +493,13 @@ int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
     const mb_dbd_stmt *st;
 
     for (st = mb_watch_stmts; st->label; st++) {
-        apr_dbd_prepared_t *ps = NULL;
-        int rc = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle,
-                                 st->sql, st->label, &ps);
+        const char *why;
 
-        if (rc != 0) {
+        if (mb_dbd_prepare_again(dbd->pool, dbd, st->label, &why) != 0) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                         MBLOGNO(0503) "watch log: cannot prepare %s again: "
-                         "%s", st->label,
-                         apr_dbd_error(dbd->driver, dbd->handle, rc));
+                         MBLOGNO(0503) "watch log: %s", why);
             return -1;
         }
-        apr_hash_set(dbd->prepared, st->label, APR_HASH_KEY_STRING, ps);
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                  MBLOGNO(0504) "watch log: statements prepared again (a "
