@@ -75,9 +75,9 @@ typedef int mb_dbd_row_fn(void *baton, const apr_dbd_driver_t *driver,
 /* Run the statement `label` with `nargs` string arguments on `dbd`: a
  * select when `fn` is given (each row to fn), else a query (*nrows, if
  * given, the rows it changed).  0, or non-zero with *why (pool p). */
-int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd,
-               const char *label, int nargs, const char **args,
-               mb_dbd_row_fn *fn, void *baton, int *nrows, const char **why);
+int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd, const char *label,
+               int nargs, const char **args, mb_dbd_row_fn *fn, void *baton,
+               int *nrows, const char **why);
 
 /* The same for a request: OK, or HTTP_SERVICE_UNAVAILABLE (logged once
  * at error level with `what` and the database's reason). */
@@ -85,8 +85,7 @@ int mb_dbd_rselect(request_rec *r, ap_dbd_t *dbd, const char *what,
                    const char *label, int nargs, const char **args,
                    mb_dbd_row_fn *fn, void *baton);
 int mb_dbd_rquery(request_rec *r, ap_dbd_t *dbd, const char *what,
-                  const char *label, int nargs, const char **args,
-                  int *nrows);
+                  const char *label, int nargs, const char **args, int *nrows);
 
 /* Whether the failure of a prepared statement (its error text `err`)
  * means the statement is gone and must be prepared again. */

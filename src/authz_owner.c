@@ -17,7 +17,7 @@ APLOG_USE_MODULE(broadcast);
 #define NOTE_DB_UNAVAILABLE "mb-authz-db-unavailable"
 #define FILTER_DB_UNAVAILABLE "MB_AUTHZ_DB_UNAVAILABLE"
 #define BODY_DB_UNAVAILABLE                                                    \
-    "{\"error\": {\"code\": \"database_unavailable\", \"message\": "          \
+    "{\"error\": {\"code\": \"database_unavailable\", \"message\": "           \
     "\"the stream database is unavailable\"}}\n"
 
 /* The stream table could not be read (logged by the db layer): the 500
@@ -49,8 +49,8 @@ void mb_authz_owner_register_filter(void)
 
 void mb_authz_owner_insert_error_filter(request_rec *r)
 {
-    if (r->status == HTTP_INTERNAL_SERVER_ERROR
-        && apr_table_get(r->notes, NOTE_DB_UNAVAILABLE)) {
+    if (r->status == HTTP_INTERNAL_SERVER_ERROR &&
+        apr_table_get(r->notes, NOTE_DB_UNAVAILABLE)) {
         ap_add_output_filter(FILTER_DB_UNAVAILABLE, NULL, r, r->connection);
     }
 }

@@ -58,8 +58,7 @@ const char *mb_dbd_require(cmd_parms *cmd, const mb_dbd_stmt *stmts)
     if (apr_hash_get(registered, key, APR_HASH_KEY_STRING) == NULL) {
         for (; stmts->label; stmts++) {
             dbd_prepare(cmd->server, stmts->sql, stmts->label);
-            apr_hash_set(sql_of, stmts->label, APR_HASH_KEY_STRING,
-                         stmts->sql);
+            apr_hash_set(sql_of, stmts->label, APR_HASH_KEY_STRING, stmts->sql);
         }
         apr_hash_set(registered, key, APR_HASH_KEY_STRING, "");
     }
@@ -96,9 +95,9 @@ static void busy_spread(server_rec *s, ap_dbd_t *dbd)
     }
     apr_pool_userdata_setn("", BUSY_SPREAD_KEY, NULL, dbd->pool);
     if (apr_dbd_select(dbd->driver, dbd->pool, dbd->handle, &res,
-                       "PRAGMA busy_timeout", 1) != 0
-        || apr_dbd_get_row(dbd->driver, dbd->pool, res, &row, -1) != 0
-        || (v = apr_dbd_get_entry(dbd->driver, row, 0)) == NULL) {
+                       "PRAGMA busy_timeout", 1) != 0 ||
+        apr_dbd_get_row(dbd->driver, dbd->pool, res, &row, -1) != 0 ||
+        (v = apr_dbd_get_entry(dbd->driver, row, 0)) == NULL) {
         return;
     }
     configured = atol(v);
@@ -106,13 +105,13 @@ static void busy_spread(server_rec *s, ap_dbd_t *dbd)
     if (each < 0) {
         each = 0;
     }
-    if (apr_dbd_query(dbd->driver, dbd->handle, &nrows,
-                      apr_psprintf(dbd->pool, "PRAGMA busy_timeout = %ld",
-                                   each)) == 0) {
+    if (apr_dbd_query(
+            dbd->driver, dbd->handle, &nrows,
+            apr_psprintf(dbd->pool, "PRAGMA busy_timeout = %ld", each)) == 0) {
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                      MBLOGNO(1402) "SQLite busy_timeout %ld ms spread over "
-                     "the driver's %d runs: %ld ms each", configured,
-                     SQLITE_DRIVER_RUNS, each);
+                                   "the driver's %d runs: %ld ms each",
+                     configured, SQLITE_DRIVER_RUNS, each);
     }
 }
 
@@ -176,7 +175,8 @@ int mb_dbd_stmt_lost(ap_dbd_t *dbd, const char *err)
         /* apr_dbd_sqlite3 prepares with the legacy sqlite3_prepare(): a
          * statement fails once with "database schema has changed" after
          * any change of the schema, and with "not an error" ever after */
-        return strstr(err, "schema has changed") || !strcmp(err, "not an error");
+        return strstr(err, "schema has changed") ||
+               !strcmp(err, "not an error");
     }
     return strstr(err, "prepared statement") && strstr(err, "does not exist");
 }
@@ -184,8 +184,8 @@ int mb_dbd_stmt_lost(ap_dbd_t *dbd, const char *err)
 int mb_dbd_prepare_again(apr_pool_t *p, ap_dbd_t *dbd, const char *label,
                          const char **why)
 {
-    const char *sql = sql_of ? apr_hash_get(sql_of, label, APR_HASH_KEY_STRING)
-                             : NULL;
+    const char *sql =
+        sql_of ? apr_hash_get(sql_of, label, APR_HASH_KEY_STRING) : NULL;
     apr_dbd_prepared_t *ps = NULL;
     int rc;
 
@@ -221,8 +221,7 @@ static int run_once(apr_pool_t *p, ap_dbd_t *dbd, apr_dbd_prepared_t *st,
         return rc;
     }
     /* random access: a failed query is reported here, by every engine */
-    rc = apr_dbd_pselect(dbd->driver, p, dbd->handle, &res, st, 1, nargs,
-                         args);
+    rc = apr_dbd_pselect(dbd->driver, p, dbd->handle, &res, st, 1, nargs, args);
     if (rc != 0) {
         return rc;
     }
@@ -239,19 +238,19 @@ static int run_once(apr_pool_t *p, ap_dbd_t *dbd, apr_dbd_prepared_t *st,
     return 0;
 }
 
-int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd,
-               const char *label, int nargs, const char **args,
-               mb_dbd_row_fn *fn, void *baton, int *nrows, const char **why)
+int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd, const char *label,
+               int nargs, const char **args, mb_dbd_row_fn *fn, void *baton,
+               int *nrows, const char **why)
 {
     int has_server = strcmp(mb_dbd_engine(dbd), "sqlite3") != 0;
     int reprepared = 0, reconnected = 0, rc;
-    apr_dbd_prepared_t *st;
 
     *why = NULL;
     for (;;) {
+        apr_dbd_prepared_t *st =
+            apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
         const char *err;
 
-        st = apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
         if (st == NULL) {
             if (reprepared || mb_dbd_prepare_again(p, dbd, label, why) != 0) {
                 return -1;
@@ -264,7 +263,7 @@ int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd,
             return 0;
         }
         if (*why) {
-            return rc;          /* the rows, not the statement, failed */
+            return rc; /* the rows, not the statement, failed */
         }
         err = apr_pstrdup(p, apr_dbd_error(dbd->driver, dbd->handle, rc));
         if (!reprepared && mb_dbd_stmt_lost(dbd, err)) {
@@ -274,14 +273,16 @@ int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd,
             }
             ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                          MBLOGNO(1403) "%s prepared again (a reconnected "
-                         "session, or a changed schema)", label);
+                                       "session, or a changed schema)",
+                         label);
             continue;
         }
         if (has_server && !reconnected) {
             /* maybe a connection the server dropped: reconnect (a no-op
              * on a healthy one) and run once more */
             reconnected = 1;
-            if (apr_dbd_check_conn(dbd->driver, p, dbd->handle) == APR_SUCCESS) {
+            if (apr_dbd_check_conn(dbd->driver, p, dbd->handle) ==
+                APR_SUCCESS) {
                 continue;
             }
             *why = apr_pstrcat(p, err ? err : "(no message)",
@@ -299,8 +300,8 @@ int mb_dbd_rselect(request_rec *r, ap_dbd_t *dbd, const char *what,
 {
     const char *why;
 
-    if (mb_dbd_run(r->pool, r->server, dbd, label, nargs, args, fn, baton,
-                   NULL, &why) != 0) {
+    if (mb_dbd_run(r->pool, r->server, dbd, label, nargs, args, fn, baton, NULL,
+                   &why) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(1401) "%s failed: %s", what, why);
         return HTTP_SERVICE_UNAVAILABLE;

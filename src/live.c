@@ -250,7 +250,6 @@ static int authorize_upload(request_rec *r, const char *id)
     const char *token, *hash;
     ap_dbd_t *dbd;
     live_stream st;
-    int other;
 
     dbd = mb_dbd_acquire(r);
     if (dbd == NULL) {
@@ -279,7 +278,8 @@ static int authorize_upload(request_rec *r, const char *id)
     if (hash == NULL || st.token_hash == NULL
         || strlen(st.token_hash) != strlen(hash)
         || CRYPTO_memcmp(hash, st.token_hash, strlen(hash)) != 0) {
-        other = hash ? token_of_other_stream(r, dbd, hash, id) : 0;
+        int other = hash ? token_of_other_stream(r, dbd, hash, id) : 0;
+
         if (other < 0) {
             return live_error(r, HTTP_SERVICE_UNAVAILABLE,
                               "database_unavailable",
@@ -525,8 +525,8 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
     args[3] = us_arg(r->pool, start);
     args[4] = hash;
     args[5] = us_arg(r->pool, start + apr_time_from_sec(lifetime));
-    err = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 6,
-                        args, &nrows);
+    err = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 6, args,
+                        &nrows);
     if (err != OK || nrows != 1) {
         if (err == OK) {
             ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

@@ -227,14 +227,15 @@ static int load(status_data *d)
     now_min = d->now / MINUTE_US;
 
     /* totals and the most watched files over the period */
-    since = apr_psprintf(p, "%" APR_INT64_T_FMT,
-                         d->now - d->sp.period * MINUTE_US);
+    since =
+        apr_psprintf(p, "%" APR_INT64_T_FMT, d->now - d->sp.period * MINUTE_US);
     d->top = apr_array_make(p, 20, sizeof(top_row));
     if (select_rows(d, MB_SQL_WATCH_TOTALS, 7,
-                    filter_args(d, 1, since, 0, NULL, NULL), totals_row) != OK
-        || select_rows(d, MB_SQL_WATCH_TOP, 7,
-                       filter_args(d, 1, since, 0, NULL, NULL),
-                       top_row_of) != OK) {
+                    filter_args(d, 1, since, 0, NULL, NULL),
+                    totals_row) != OK ||
+        select_rows(d, MB_SQL_WATCH_TOP, 7,
+                    filter_args(d, 1, since, 0, NULL, NULL),
+                    top_row_of) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
 
@@ -250,10 +251,8 @@ static int load(status_data *d)
     /* the recent log, one row more than a page to know if there is more */
     d->log = apr_array_make(p, d->sp.per_page, sizeof(log_row));
     if (select_rows(d, MB_SQL_WATCH_RECENT, 8,
-                    filter_args(d, 0, NULL, 1,
-                                apr_itoa(p, d->sp.per_page + 1),
-                                apr_itoa(p, (d->sp.page - 1)
-                                                * d->sp.per_page)),
+                    filter_args(d, 0, NULL, 1, apr_itoa(p, d->sp.per_page + 1),
+                                apr_itoa(p, (d->sp.page - 1) * d->sp.per_page)),
                     log_row_of) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -310,7 +309,7 @@ static int open_dbd(status_data *d)
     if (d->dbd == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0604) "status: database unavailable (mod_dbd "
-                      "gave no connection)");
+                                    "gave no connection)");
         return HTTP_SERVICE_UNAVAILABLE;
     }
     apr_pool_cleanup_register(r->pool, d, close_dbd, apr_pool_cleanup_null);

@@ -119,8 +119,8 @@ int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
     *nrows = 0;
     args[0] = time_arg(r->pool, when);
     args[1] = id;
-    return mb_dbd_rquery(r, dbd, "stop of a stream", "mb_stream_stop", 2,
-                         args, nrows);
+    return mb_dbd_rquery(r, dbd, "stop of a stream", "mb_stream_stop", 2, args,
+                         nrows);
 }
 
 int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const mb_stream *after,
@@ -135,8 +135,8 @@ int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const mb_stream *after,
         args[0] = args[1] = time_arg(r->pool, after->start);
         args[2] = after->id;
         args[3] = apr_itoa(r->pool, limit);
-        return mb_dbd_rselect(r, dbd, "list of streams",
-                              "mb_stream_list_after", 4, args, stream_row, &c);
+        return mb_dbd_rselect(r, dbd, "list of streams", "mb_stream_list_after",
+                              4, args, stream_row, &c);
     }
     args[0] = apr_itoa(r->pool, limit);
     return mb_dbd_rselect(r, dbd, "list of streams", "mb_stream_list", 1, args,
