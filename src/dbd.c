@@ -3,6 +3,7 @@
  */
 #include "mod_broadcast.h"
 #include "mb_dbd.h"
+#include "mb_dbfault.h"
 
 #include <http_log.h>
 #include <apr_hash.h>
@@ -69,12 +70,10 @@ const char *mb_dbd_require(cmd_parms *cmd, const mb_dbd_stmt *stmts)
  * SQLITE_BUSY up to 16 times, 0.1 s apart, and each run waits the whole
  * busy_timeout of the connection: with DBDInitSQL "PRAGMA busy_timeout =
  * 1000" a locked database answered after 16 x 1.1 s = 17.6 s.  So the
- * configured timeout is spread over those runs, once per connection: each
- * waits busy_timeout / 16 - 0.1 s (at least 0), and a statement on a
- * locked database fails after about the configured busy_timeout (at least
- * the driver's own 1.6 s of pauses). */
-#define SQLITE_DRIVER_RUNS 16
-#define SQLITE_DRIVER_PAUSE_MS 100
+ * configured timeout is spread over those runs, once per connection
+ * (mb_dbfault_busy_each_ms), and a statement on a locked database fails
+ * after about the configured busy_timeout (at least the driver's own
+ * 1.6 s of pauses). */
 #define BUSY_SPREAD_KEY "mb_dbd_busy_spread"
 
 static void busy_spread(server_rec *s, ap_dbd_t *dbd)
@@ -101,17 +100,14 @@ static void busy_spread(server_rec *s, ap_dbd_t *dbd)
         return;
     }
     configured = atol(v);
-    each = configured / SQLITE_DRIVER_RUNS - SQLITE_DRIVER_PAUSE_MS;
-    if (each < 0) {
-        each = 0;
-    }
+    each = mb_dbfault_busy_each_ms(configured);
     if (apr_dbd_query(
             dbd->driver, dbd->handle, &nrows,
             apr_psprintf(dbd->pool, "PRAGMA busy_timeout = %ld", each)) == 0) {
         ap_log_error(APLOG_MARK, APLOG_DEBUG, 0, s,
                      MBLOGNO(1402) "SQLite busy_timeout %ld ms spread over "
                                    "the driver's %d runs: %ld ms each",
-                     configured, SQLITE_DRIVER_RUNS, each);
+                     configured, MB_SQLITE_DRIVER_RUNS, each);
     }
 }
 
@@ -168,17 +164,7 @@ const char *mb_dbd_engine(ap_dbd_t *dbd)
 
 int mb_dbd_stmt_lost(ap_dbd_t *dbd, const char *err)
 {
-    if (err == NULL) {
-        return 0;
-    }
-    if (!strcmp(mb_dbd_engine(dbd), "sqlite3")) {
-        /* apr_dbd_sqlite3 prepares with the legacy sqlite3_prepare(): a
-         * statement fails once with "database schema has changed" after
-         * any change of the schema, and with "not an error" ever after */
-        return strstr(err, "schema has changed") ||
-               !strcmp(err, "not an error");
-    }
-    return strstr(err, "prepared statement") && strstr(err, "does not exist");
+    return mb_dbfault_stmt_lost(mb_dbd_engine(dbd), err);
 }
 
 int mb_dbd_prepare_again(apr_pool_t *p, ap_dbd_t *dbd, const char *label,
@@ -242,7 +228,7 @@ int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd, const char *label,
                int nargs, const char **args, mb_dbd_row_fn *fn, void *baton,
                int *nrows, const char **why)
 {
-    int has_server = strcmp(mb_dbd_engine(dbd), "sqlite3") != 0;
+    int has_server = mb_dbfault_may_reconnect(mb_dbd_engine(dbd));
     int reprepared = 0, reconnected = 0, rc;
 
     *why = NULL;
