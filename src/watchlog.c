@@ -29,6 +29,7 @@
  */
 #include "mb_watch.h"
 #include "mb_live.h"
+#include "mb_dbfault.h"
 #include "mb_query.h"
 #include "mb_text.h"
 
@@ -598,8 +599,9 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
 
 /* Write the rows of server `s` in `b` (and mark them handled).  A pooled
  * connection that the database dropped (a restart) fails its BEGIN: it is
- * given back, and mod_dbd reconnects it on the next open; statements lost
- * by a reconnected PostgreSQL session or by a schema change in SQLite are
+ * given back, and mod_dbd reconnects it on the next open (once, and not
+ * for SQLite: there a failed BEGIN is a lock already waited for); statements
+ * lost by a reconnected PostgreSQL session or by a schema change in SQLite are
  * prepared again.  Returns the number written, and sets *n_rows and (on
  * failure) *why. */
 static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
@@ -608,19 +610,23 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
     apr_pool_t *p = b->pool;
     ap_dbd_t *dbd = NULL;
     watch_row *row;
-    int n = 0, step = -1, attempt, reprepared = 0;
+    int n = 0, step = -1, attempt, reprepared = 0, reconnected = 0;
 
     for (row = b->head; row; row = row->next) {
         n += row->s == s;
     }
     *n_rows = n;
-    for (attempt = 0; attempt < 4 && step != 0; attempt++) {
+    for (attempt = 0; attempt < 3 && step != 0; attempt++) {
         if (dbd == NULL && (dbd = mb_dbd_open(p, s)) == NULL) {
             *why = "no database connection (mod_dbd could not open one)";
             break;
         }
         step = write_once(b, s, dbd, why);
-        if (step == 1) {            /* BEGIN: maybe a dropped connection */
+        if (step == 1 && !reconnected &&
+            mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
+            /* BEGIN: maybe a dropped connection, reconnected once (an
+             * SQLite lock is not waited for twice) */
+            reconnected = 1;
             mb_dbd_close(s, dbd);
             dbd = NULL;
         }

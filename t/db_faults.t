@@ -15,7 +15,9 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use MB::API qw(api form note_secret rgw_env);
-use MB::Watch qw(watch_request);
+use MB::Watch qw(watch_request sqlite_db as_nobody tag quote wait_count
+                 dropped_since);
+use MB::Test qw(error_log_mark);
 use Time::HiRes qw(time sleep);
 use IO::Handle;
 use POSIX ();
@@ -293,6 +295,40 @@ sub warm_pool {
     $r = api(port => $busy, method => 'POST', user => 'alice', path => '/stream/stop',
              body => form(id => $st->{s3}));
     is $r->code, 200, 'sqlite, unlocked: stop answers 200';
+}
+
+# ---- the watch log writer and a write-locked SQLite ------------------------
+# (watch-sqlite.test: busy timeout 50 ms, so each of the sqlite3 driver's
+# 16 runs of BEGIN waits only its 0.1 s pause: 1.6 s.)  The writer gives a
+# batch up after one such wait; it used to reconnect and wait 3 more times.
+{
+    open my $lock, '|-', as_nobody('sqlite3', sqlite_db()) or die "sqlite3: $!";
+    $lock->autoflush(1);
+    print $lock "BEGIN EXCLUSIVE;\n";
+    my $end = time() + 10;
+    sleep 0.1 while time() < $end
+        && system(as_nobody('sqlite3', sqlite_db(), 'BEGIN IMMEDIATE; ROLLBACK;')) == 0;
+    ok time() < $end, 'watch log, sqlite: the database is write-locked';
+    sleep 1.5;    # past the last report of drops (BroadcastWatchLogReport 1)
+    my $mark = error_log_mark();
+    my $tag = tag('faults-locked');
+    my $t0 = time();
+    my $v = watch_request('sqlite', '/api/stream?path=movies/a.mp4',
+                          'User-Agent' => $tag, Range => 'bytes=0-99');
+    is $v->code, 206, 'watch log, sqlite, locked: video goes on';
+    $end = time() + 20;
+    sleep 0.05 while dropped_since($mark) < 1 && time() < $end;
+    my $took = time() - $t0;
+    is dropped_since($mark), 1, 'watch log, sqlite, locked: the row reported dropped';
+    ok $took < 4, sprintf 'watch log, sqlite, locked: given up after %.1f s '
+                          . '(one busy wait of 1.6 s, not four)', $took;
+    print $lock "ROLLBACK;\n";
+    close $lock;
+    my $tag2 = tag('faults-unlocked');
+    sleep 1.2;    # the writer leaves the database alone for a second
+    watch_request('sqlite', '/api/stream?path=movies/a.mp4', 'User-Agent' => $tag2);
+    is wait_count('sqlite', 'user_agent = ' . quote($tag2), 1, 15), 1,
+       'watch log, sqlite, unlocked: logging resumes';
 }
 
 done_testing();
