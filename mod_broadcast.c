@@ -120,6 +120,9 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_log_transaction(mb_watch_log_transaction, NULL, NULL,
                             APR_HOOK_MIDDLE);
     mb_watch_register_filter();
+    mb_authz_owner_register_filter();
+    ap_hook_insert_error_filter(mb_authz_owner_insert_error_filter, NULL, NULL,
+                                APR_HOOK_MIDDLE);
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_owner_provider,

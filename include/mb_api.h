@@ -123,4 +123,11 @@ int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
 extern const authz_provider mb_authz_owner_provider;
 #define MB_AUTHZ_OWNER "broadcast-owner"
 
+/* An authz provider can only fail with 500 (AUTHZ_GENERAL_ERROR): when
+ * `Require broadcast-owner` could not read the stream table, this
+ * insert_error_filter hook and its filter turn that 500 into the API's
+ * 503 JSON answer. */
+void mb_authz_owner_register_filter(void);
+void mb_authz_owner_insert_error_filter(request_rec *r);
+
 #endif /* MB_API_H */

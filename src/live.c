@@ -203,62 +203,69 @@ typedef struct {
     int is_live;
     const char *token_hash;
     apr_int64_t expires_us;
+    int found;
+    apr_pool_t *pool;
 } live_stream;
+
+/* The row of mb_live_stream (copied: an entry lives only until the next
+ * row is read). */
+static int live_row(void *baton, const apr_dbd_driver_t *drv,
+                    apr_dbd_row_t *row)
+{
+    live_stream *st = baton;
+    const char *v;
+
+    v = apr_dbd_get_entry(drv, row, 0);
+    st->is_live = v && (v[0] == '1' || v[0] == 't');
+    v = apr_dbd_get_entry(drv, row, 1);
+    st->token_hash = v ? apr_pstrdup(st->pool, v) : NULL;
+    v = apr_dbd_get_entry(drv, row, 2);
+    st->expires_us = v ? apr_atoi64(v) : 0;
+    st->found = 1;
+    return 0;
+}
 
 static stream_e load_stream(request_rec *r, ap_dbd_t *dbd, const char *id,
                             live_stream *st)
 {
-    apr_dbd_prepared_t *q = mb_dbd_statement(r->server, dbd, "mb_live_stream");
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *v;
-    int rv;
-
-    if (q == NULL) {
+    st->pool = r->pool;
+    st->found = 0;
+    if (mb_dbd_rselect(r, dbd, "stream lookup", "mb_live_stream", 1, &id,
+                       live_row, st) != OK) {
         return STREAM_DB_ERROR;
     }
-    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, q, 0, id);
-    if (rv != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0701) "stream lookup failed: %s",
-                      apr_dbd_error(dbd->driver, dbd->handle, rv));
-        return STREAM_DB_ERROR;
-    }
-    if (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) != 0) {
-        return STREAM_UNKNOWN;
-    }
-    /* copied: an entry lives only until the next row is read (pgsql) */
-    v = apr_dbd_get_entry(dbd->driver, row, 0);
-    st->is_live = v && (v[0] == '1' || v[0] == 't');
-    v = apr_dbd_get_entry(dbd->driver, row, 1);
-    st->token_hash = v ? apr_pstrdup(r->pool, v) : NULL;
-    v = apr_dbd_get_entry(dbd->driver, row, 2);
-    st->expires_us = v ? apr_atoi64(v) : 0;
-    /* drain (one row expected) */
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
-    }
-    return STREAM_OK;
+    return st->found ? STREAM_OK : STREAM_UNKNOWN;
 }
 
-/* Does this token belong to another stream?  (403 rather than 401) */
+typedef struct {
+    const char *id;
+    int other;
+} other_ctx;
+
+static int other_row(void *baton, const apr_dbd_driver_t *drv,
+                     apr_dbd_row_t *row)
+{
+    other_ctx *c = baton;
+    const char *sid = apr_dbd_get_entry(drv, row, 0);
+
+    c->other |= sid && strcmp(sid, c->id) != 0;
+    return 0;
+}
+
+/* Does this token belong to another stream?  (403 rather than 401)
+ * 1 or 0, -1 if the database cannot tell. */
 static int token_of_other_stream(request_rec *r, ap_dbd_t *dbd,
                                  const char *hash, const char *id)
 {
-    apr_dbd_prepared_t *q = mb_dbd_statement(r->server, dbd,
-                                             "mb_live_by_token");
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    int other = 0;
+    other_ctx c;
 
-    if (q == NULL || apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle,
-                                      &res, q, 0, hash) != 0) {
-        return 0;
+    c.id = id;
+    c.other = 0;
+    if (mb_dbd_rselect(r, dbd, "token lookup", "mb_live_by_token", 1, &hash,
+                       other_row, &c) != OK) {
+        return -1;
     }
-    while (apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1) == 0) {
-        const char *sid = apr_dbd_get_entry(dbd->driver, row, 0);
-        other |= sid && strcmp(sid, id) != 0;
-    }
-    return other;
+    return c.other;
 }
 
 /* 401/403/404/409 for an upload, or OK. */
@@ -296,7 +303,14 @@ static int authorize_upload(request_rec *r, const char *id)
     if (hash == NULL || st.token_hash == NULL
         || strlen(st.token_hash) != strlen(hash)
         || CRYPTO_memcmp(hash, st.token_hash, strlen(hash)) != 0) {
-        if (hash && token_of_other_stream(r, dbd, hash, id)) {
+        int other = hash ? token_of_other_stream(r, dbd, hash, id) : 0;
+
+        if (other < 0) {
+            return live_error(r, HTTP_SERVICE_UNAVAILABLE,
+                              "database_unavailable",
+                              "the stream database is unavailable");
+        }
+        if (other) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           MBLOGNO(0704) "upload to %s with another stream's "
                           "token", id);
@@ -506,8 +520,7 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
-    apr_dbd_prepared_t *q;
-    const char *dir, *token, *hash;
+    const char *dir, *token, *hash, *args[6];
     apr_status_t rv;
     int nrows = 0, err;
 
@@ -516,9 +529,6 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                       MBLOGNO(0718) "BroadcastStorage local needs "
                       "BroadcastLiveRoot");
         return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    if ((q = mb_dbd_statement(r->server, dbd, "mb_live_insert")) == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
     }
     if ((token = new_token(r->pool)) == NULL
         || (hash = mb_live_token_hash(r->pool, token)) == NULL) {
@@ -534,14 +544,19 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
         return APR_STATUS_IS_ENOSPC(rv) ? HTTP_INSUFFICIENT_STORAGE
                                         : HTTP_INTERNAL_SERVER_ERROR;
     }
-    err = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, q,
-                          id, owner, name, us_arg(r->pool, start), hash,
-                          us_arg(r->pool, start + apr_time_from_sec(lifetime)));
-    if (err != 0 || nrows != 1) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0721) "cannot record stream %s: %s", id,
-                      err ? apr_dbd_error(dbd->driver, dbd->handle, err)
-                          : "no row");
+    args[0] = id;
+    args[1] = owner;
+    args[2] = name;
+    args[3] = us_arg(r->pool, start);
+    args[4] = hash;
+    args[5] = us_arg(r->pool, start + apr_time_from_sec(lifetime));
+    err = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 6, args,
+                        &nrows);
+    if (err != OK || nrows != 1) {
+        if (err == OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          MBLOGNO(0721) "cannot record stream %s: no row", id);
+        }
         apr_dir_remove(dir, r->pool);   /* nothing left behind */
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -554,24 +569,17 @@ int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
-    apr_dbd_prepared_t *q = mb_dbd_statement(r->server, dbd, "mb_live_token");
-    const char *token = new_token(r->pool), *hash;
-    int nrows = 0, err;
+    const char *token = new_token(r->pool), *hash, *args[3];
+    int nrows = 0;
 
-    if (q == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
     if (token == NULL || (hash = mb_live_token_hash(r->pool, token)) == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    err = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, q, hash,
-                          us_arg(r->pool, apr_time_now()
-                                              + apr_time_from_sec(lifetime)),
-                          id);
-    if (err != 0) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0722) "cannot renew the token of %s: %s", id,
-                      apr_dbd_error(dbd->driver, dbd->handle, err));
+    args[0] = hash;
+    args[1] = us_arg(r->pool, apr_time_now() + apr_time_from_sec(lifetime));
+    args[2] = id;
+    if (mb_dbd_rquery(r, dbd, "renewing an upload token", "mb_live_token", 3,
+                      args, &nrows) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (nrows != 1) {

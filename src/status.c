@@ -62,7 +62,6 @@ typedef struct {
     apr_int64_t chart_first;    /* minute number of chart[0]         */
     apr_array_header_t *log;    /* log_row                           */
     int has_more;               /* an older page exists              */
-    int reprepared;             /* statements prepared again         */
 } status_data;
 
 /* "YYYY-MM-DD HH:MM:SS" (UTC) in pool memory. */
@@ -84,37 +83,22 @@ static const char *str(apr_pool_t *p, const char *s)
     return s ? apr_pstrdup(p, s) : NULL;
 }
 
-/* Run the prepared select `label` with `n` arguments; the results are
- * read completely (random access).  Returns NULL and logs on failure. */
-static apr_dbd_results_t *select_rows(status_data *d, const char *label,
-                                      int n, const char **args)
+/* Run the prepared select `label` with `n` arguments, each row to `fn`
+ * (the db layer tells a failure from no rows, and recovers from a dropped
+ * connection or a lost statement).  OK, or 503 (logged). */
+static int select_rows(status_data *d, const char *label, int n,
+                       const char **args, mb_dbd_row_fn *fn)
 {
     request_rec *r = d->r;
-    apr_dbd_prepared_t *st = mb_dbd_statement(r->server, d->dbd, label);
-    apr_dbd_results_t *res = NULL;
-    int rc;
+    const char *why;
 
-    if (st == NULL) {
-        return NULL;
-    }
-    rc = apr_dbd_pselect(d->dbd->driver, r->pool, d->dbd->handle, &res, st,
-                         1, n, args);
-    if (rc != 0 && !d->reprepared && mb_watch_stmt_lost(d->dbd, rc)) {
-        d->reprepared = 1;
-        if (mb_watch_reprepare(r->server, d->dbd) == 0
-            && (st = mb_dbd_statement(r->server, d->dbd, label)) != NULL) {
-            res = NULL;
-            rc = apr_dbd_pselect(d->dbd->driver, r->pool, d->dbd->handle,
-                                 &res, st, 1, n, args);
-        }
-    }
-    if (rc != 0) {
+    if (mb_dbd_run(r->pool, r->server, d->dbd, label, n, args, fn, d, NULL,
+                   &why) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0601) "status: %s failed (%d): %s", label, rc,
-                      apr_dbd_error(d->dbd->driver, d->dbd->handle, rc));
-        return NULL;
+                      MBLOGNO(0601) "status: %s failed: %s", label, why);
+        return HTTP_SERVICE_UNAVAILABLE;
     }
-    return res;
+    return OK;
 }
 
 /* The arguments of a statement: `lead` numbers, then the three filters
@@ -145,6 +129,89 @@ static const char **filter_args(status_data *d, int lead_n,
 #define ROWS(d, res, row)                                                 \
     apr_dbd_get_row((d)->dbd->driver, (d)->r->pool, (res), &(row), -1) == 0
 #define COL(d, row, i) apr_dbd_get_entry((d)->dbd->driver, (row), (i))
+#define ENTRY(i) apr_dbd_get_entry(drv, row, (i))
+
+/* The rows of each statement (entries copied: one lives only until the
+ * next row is read). */
+static int totals_row(void *baton, const apr_dbd_driver_t *drv,
+                      apr_dbd_row_t *row)
+{
+    status_data *d = baton;
+
+    d->requests = num(ENTRY(0));
+    d->viewers = num(ENTRY(1));
+    d->bytes = num(ENTRY(2));
+    return 0;
+}
+
+static int top_row_of(void *baton, const apr_dbd_driver_t *drv,
+                      apr_dbd_row_t *row)
+{
+    status_data *d = baton;
+    top_row *t = apr_array_push(d->top);
+
+    t->path = str(d->r->pool, ENTRY(0));
+    t->requests = num(ENTRY(1));
+    t->viewers = num(ENTRY(2));
+    t->bytes = num(ENTRY(3));
+    return 0;
+}
+
+static int chart_row(void *baton, const apr_dbd_driver_t *drv,
+                     apr_dbd_row_t *row)
+{
+    status_data *d = baton;
+    apr_int64_t m = num(ENTRY(0)) - d->chart_first;
+
+    if (m >= 0 && m < d->sp.chart) {
+        d->chart[m] = num(ENTRY(1));
+    }
+    return 0;
+}
+
+static int log_row_of(void *baton, const apr_dbd_driver_t *drv,
+                      apr_dbd_row_t *row)
+{
+    status_data *d = baton;
+    apr_pool_t *p = d->r->pool;
+    log_row *l;
+
+    if (d->log->nelts == d->sp.per_page) {
+        d->has_more = 1;
+        return 0;
+    }
+    l = apr_array_push(d->log);
+    l->id = num(ENTRY(0));
+    l->time_us = num(ENTRY(1));
+    l->method = str(p, ENTRY(2));
+    l->path = str(p, ENTRY(3));
+    l->stream = str(p, ENTRY(4));
+    l->user = str(p, ENTRY(5));
+    l->auth = num(ENTRY(6)) != 0;
+    l->ip = str(p, ENTRY(7));
+    l->range = str(p, ENTRY(8));
+    l->status = (int)num(ENTRY(9));
+    l->bytes = num(ENTRY(10));
+    l->ua = str(p, ENTRY(11));
+    return 0;
+}
+
+static int viewers_row(void *baton, const apr_dbd_driver_t *drv,
+                       apr_dbd_row_t *row)
+{
+    status_data *d = baton;
+    live_row *lr = (live_row *)d->live->elts;
+    const char *id = ENTRY(0);
+    int i;
+
+    for (i = 0; id && i < d->live->nelts; i++) {
+        if (lr[i].id && !strcmp(lr[i].id, id)) {
+            lr[i].viewers = num(ENTRY(1));
+            lr[i].requests = num(ENTRY(2));
+        }
+    }
+    return 0;
+}
 
 static int load(status_data *d)
 {
@@ -160,80 +227,38 @@ static int load(status_data *d)
     now_min = d->now / MINUTE_US;
 
     /* totals and the most watched files over the period */
-    since = apr_psprintf(p, "%" APR_INT64_T_FMT,
-                         d->now - d->sp.period * MINUTE_US);
-    res = select_rows(d, MB_SQL_WATCH_TOTALS, 7,
-                      filter_args(d, 1, since, 0, NULL, NULL));
-    if (res == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    while (ROWS(d, res, row)) {
-        d->requests = num(COL(d, row, 0));
-        d->viewers = num(COL(d, row, 1));
-        d->bytes = num(COL(d, row, 2));
-    }
-    res = select_rows(d, MB_SQL_WATCH_TOP, 7,
-                      filter_args(d, 1, since, 0, NULL, NULL));
-    if (res == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
+    since =
+        apr_psprintf(p, "%" APR_INT64_T_FMT, d->now - d->sp.period * MINUTE_US);
     d->top = apr_array_make(p, 20, sizeof(top_row));
-    while (ROWS(d, res, row)) {
-        top_row *t = apr_array_push(d->top);
-        t->path = str(p, COL(d, row, 0));
-        t->requests = num(COL(d, row, 1));
-        t->viewers = num(COL(d, row, 2));
-        t->bytes = num(COL(d, row, 3));
+    if (select_rows(d, MB_SQL_WATCH_TOTALS, 7,
+                    filter_args(d, 1, since, 0, NULL, NULL),
+                    totals_row) != OK ||
+        select_rows(d, MB_SQL_WATCH_TOP, 7,
+                    filter_args(d, 1, since, 0, NULL, NULL),
+                    top_row_of) != OK) {
+        return HTTP_SERVICE_UNAVAILABLE;
     }
 
     /* requests per minute */
     d->chart_first = now_min - d->sp.chart + 1;
     d->chart = apr_pcalloc(p, sizeof(*d->chart) * d->sp.chart);
     since = apr_psprintf(p, "%" APR_INT64_T_FMT, d->chart_first * MINUTE_US);
-    res = select_rows(d, MB_SQL_WATCH_CHART, 7,
-                      filter_args(d, 1, since, 0, NULL, NULL));
-    if (res == NULL) {
+    if (select_rows(d, MB_SQL_WATCH_CHART, 7,
+                    filter_args(d, 1, since, 0, NULL, NULL), chart_row) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
-    }
-    while (ROWS(d, res, row)) {
-        apr_int64_t m = num(COL(d, row, 0)) - d->chart_first;
-        if (m >= 0 && m < d->sp.chart) {
-            d->chart[m] = num(COL(d, row, 1));
-        }
     }
 
     /* the recent log, one row more than a page to know if there is more */
-    res = select_rows(d, MB_SQL_WATCH_RECENT, 8,
-                      filter_args(d, 0, NULL, 1,
-                                  apr_itoa(p, d->sp.per_page + 1),
-                                  apr_itoa(p, (d->sp.page - 1)
-                                                  * d->sp.per_page)));
-    if (res == NULL) {
+    d->log = apr_array_make(p, d->sp.per_page, sizeof(log_row));
+    if (select_rows(d, MB_SQL_WATCH_RECENT, 8,
+                    filter_args(d, 0, NULL, 1, apr_itoa(p, d->sp.per_page + 1),
+                                apr_itoa(p, (d->sp.page - 1) * d->sp.per_page)),
+                    log_row_of) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    d->log = apr_array_make(p, d->sp.per_page, sizeof(log_row));
-    while (ROWS(d, res, row)) {
-        log_row *l;
-        if (d->log->nelts == d->sp.per_page) {
-            d->has_more = 1;
-            continue;
-        }
-        l = apr_array_push(d->log);
-        l->id = num(COL(d, row, 0));
-        l->time_us = num(COL(d, row, 1));
-        l->method = str(p, COL(d, row, 2));
-        l->path = str(p, COL(d, row, 3));
-        l->stream = str(p, COL(d, row, 4));
-        l->user = str(p, COL(d, row, 5));
-        l->auth = num(COL(d, row, 6)) != 0;
-        l->ip = str(p, COL(d, row, 7));
-        l->range = str(p, COL(d, row, 8));
-        l->status = (int)num(COL(d, row, 9));
-        l->bytes = num(COL(d, row, 10));
-        l->ua = str(p, COL(d, row, 11));
-    }
 
-    /* live streams: the API's table, if this database has it */
+    /* live streams: the API's table, if this database has it (a plain
+     * random-access select: a failure is reported here, not as no rows) */
     d->live = apr_array_make(p, 4, sizeof(live_row));
     res = NULL;
     rc = apr_dbd_select(drv, p, d->dbd->handle, &res, SQL_LIVE_STREAMS, 1);
@@ -254,21 +279,12 @@ static int load(status_data *d)
         }
     }
     if (d->live->nelts) {
-        live_row *lr = (live_row *)d->live->elts;
         const char *a[1];
-        int i;
 
         a[0] = apr_psprintf(p, "%" APR_INT64_T_FMT,
                             d->now - d->sp.live * MINUTE_US);
-        res = select_rows(d, MB_SQL_WATCH_VIEWERS, 1, a);
-        while (res && ROWS(d, res, row)) {
-            const char *id = COL(d, row, 0);
-            for (i = 0; id && i < d->live->nelts; i++) {
-                if (lr[i].id && !strcmp(lr[i].id, id)) {
-                    lr[i].viewers = num(COL(d, row, 1));
-                    lr[i].requests = num(COL(d, row, 2));
-                }
-            }
+        if (select_rows(d, MB_SQL_WATCH_VIEWERS, 1, a, viewers_row) != OK) {
+            return HTTP_SERVICE_UNAVAILABLE;
         }
     }
     return OK;
@@ -283,37 +299,21 @@ static apr_status_t close_dbd(void *data)
     return APR_SUCCESS;
 }
 
-/* A working connection: one pooled before a restart of the database fails
- * its first statement, so it is tried with a trivial one and, failing,
- * given back (mod_dbd then reconnects) for one more try. */
+/* The request's connection (one pooled before a restart of the database
+ * is reconnected by the db layer at its first failed statement). */
 static int open_dbd(status_data *d)
 {
     request_rec *r = d->r;
-    int i;
 
-    for (i = 0; i < 2; i++) {
-        apr_dbd_results_t *res = NULL;
-        int rc;
-
-        d->dbd = mb_dbd_open(r->pool, r->server);
-        if (d->dbd == NULL) {
-            break;
-        }
-        rc = apr_dbd_select(d->dbd->driver, r->pool, d->dbd->handle, &res,
-                            "SELECT 1", 1);
-        if (rc == 0) {
-            apr_pool_cleanup_register(r->pool, d, close_dbd,
-                                      apr_pool_cleanup_null);
-            return OK;
-        }
-        mb_dbd_close(r->server, d->dbd);
+    d->dbd = mb_dbd_open(r->pool, r->server);
+    if (d->dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0604) "status: database unavailable (mod_dbd "
+                                    "gave no connection)");
+        return HTTP_SERVICE_UNAVAILABLE;
     }
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                  MBLOGNO(0604) "status: database unavailable%s",
-                  d->dbd ? " (it fails even a SELECT 1)"
-                         : " (mod_dbd gave no connection)");
-    d->dbd = NULL;
-    return HTTP_SERVICE_UNAVAILABLE;
+    apr_pool_cleanup_register(r->pool, d, close_dbd, apr_pool_cleanup_null);
+    return OK;
 }
 
 /* ---- JSON --------------------------------------------------------------- */
@@ -702,10 +702,19 @@ int mb_status_handler(request_rec *r)
         return OK;
     }
     status = open_dbd(d);
-    if (status != OK) {
-        return status;
+    if (status == OK) {
+        status = load(d);
     }
-    status = load(d);
+    if (status == HTTP_SERVICE_UNAVAILABLE && d->sp.json) {
+        /* (logged where it failed) */
+        apr_table_setn(r->headers_out, "Cache-Control", "no-store");
+        ap_set_content_type(r, "application/json");
+        r->status = status;
+        ap_rputs("{\"error\": {\"code\": \"database_unavailable\", "
+                 "\"message\": \"the watch log database is unavailable\"}}\n",
+                 r);
+        return OK;
+    }
     if (status != OK) {
         return status;
     }

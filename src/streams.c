@@ -44,19 +44,6 @@ const char *mb_streams_require(cmd_parms *cmd)
     return mb_dbd_require(cmd, stream_stmts);
 }
 
-static int db_error(request_rec *r, ap_dbd_t *dbd, int rv, const char *what)
-{
-    ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, MBLOGNO(0301) "%s failed: %s",
-                  what, apr_dbd_error(dbd->driver, dbd->handle, rv));
-    return HTTP_SERVICE_UNAVAILABLE;
-}
-
-static apr_dbd_prepared_t *stmt(request_rec *r, ap_dbd_t *dbd,
-                                const char *label)
-{
-    return mb_dbd_statement(r->server, dbd, label);
-}
-
 static const char *time_arg(apr_pool_t *p, apr_time_t t)
 {
     return apr_psprintf(p, "%" APR_TIME_T_FMT, t);
@@ -64,90 +51,85 @@ static const char *time_arg(apr_pool_t *p, apr_time_t t)
 
 int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s)
 {
-    apr_dbd_prepared_t *st = stmt(r, dbd, "mb_stream_insert");
+    const char *args[6];
     int nrows = 0, rv;
 
-    if (st == NULL) {
+    args[0] = s->id;
+    args[1] = s->owner;
+    args[2] = s->name ? s->name : "";
+    args[3] = s->type;
+    args[4] = s->s3_path;
+    args[5] = time_arg(r->pool, s->start);
+    rv = mb_dbd_rquery(r, dbd, "insert of a stream", "mb_stream_insert", 6,
+                       args, &nrows);
+    if (rv == OK && nrows != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0301) "insert of a stream changed %d rows",
+                      nrows);
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, &nrows, st, s->id,
-                         s->owner, s->name ? s->name : "", s->type, s->s3_path,
-                         time_arg(r->pool, s->start), NULL);
-    if (rv != 0 || nrows != 1) {
-        return db_error(r, dbd, rv, "insert of a stream");
-    }
-    return OK;
+    return rv;
 }
 
-/* All rows of a select into mb_stream records. */
-static int read_rows(request_rec *r, ap_dbd_t *dbd, apr_dbd_results_t *res,
-                     apr_array_header_t *out)
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *out;
+} rows_ctx;
+
+/* One row of a select into an mb_stream record (copied: an entry lives
+ * only until the next row is read). */
+static int stream_row(void *baton, const apr_dbd_driver_t *drv,
+                      apr_dbd_row_t *row)
 {
-    apr_dbd_row_t *row = NULL;
-    int rv;
+    rows_ctx *c = baton;
+    mb_stream *s = apr_array_push(c->out);
+    const char *v;
 
-    while ((rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1)) == 0) {
-        mb_stream *s = apr_array_push(out);
-        const char *v;
-
-        s->id = apr_pstrdup(r->pool, apr_dbd_get_entry(dbd->driver, row, 0));
-        s->owner = apr_pstrdup(r->pool, apr_dbd_get_entry(dbd->driver, row, 1));
-        v = apr_dbd_get_entry(dbd->driver, row, 2);
-        s->name = apr_pstrdup(r->pool, v ? v : "");
-        s->type = apr_pstrdup(r->pool, apr_dbd_get_entry(dbd->driver, row, 3));
-        s->s3_path =
-            apr_pstrdup(r->pool, apr_dbd_get_entry(dbd->driver, row, 4));
-        v = apr_dbd_get_entry(dbd->driver, row, 5);
-        s->live = v && atoi(v) != 0;
-        v = apr_dbd_get_entry(dbd->driver, row, 6);
-        s->start = v ? apr_atoi64(v) : 0;
-        v = apr_dbd_get_entry(dbd->driver, row, 7);
-        s->stop = v ? apr_atoi64(v) : 0;
-        /* the same row again: pgsql's sequential reading advances it */
-    }
-    return rv == -1 ? OK : db_error(r, dbd, rv, "reading streams");
+    s->id = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 0));
+    s->owner = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 1));
+    v = apr_dbd_get_entry(drv, row, 2);
+    s->name = apr_pstrdup(c->pool, v ? v : "");
+    s->type = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 3));
+    s->s3_path = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 4));
+    v = apr_dbd_get_entry(drv, row, 5);
+    s->live = v && atoi(v) != 0;
+    v = apr_dbd_get_entry(drv, row, 6);
+    s->start = v ? apr_atoi64(v) : 0;
+    v = apr_dbd_get_entry(drv, row, 7);
+    s->stop = v ? apr_atoi64(v) : 0;
+    return s->id == NULL || s->owner == NULL;
 }
 
 int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
                   mb_stream **out)
 {
-    apr_dbd_prepared_t *st = stmt(r, dbd, "mb_stream_get");
-    apr_dbd_results_t *res = NULL;
-    apr_array_header_t *rows;
+    rows_ctx c;
     int rv;
 
-    if (st == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, id,
-                          NULL);
-    if (rv != 0) {
-        return db_error(r, dbd, rv, "select of a stream");
-    }
-    rows = apr_array_make(r->pool, 1, sizeof(mb_stream));
-    if ((rv = read_rows(r, dbd, res, rows)) != OK) {
+    c.pool = r->pool;
+    c.out = apr_array_make(r->pool, 1, sizeof(mb_stream));
+    rv = mb_dbd_rselect(r, dbd, "select of a stream", "mb_stream_get", 1, &id,
+                        stream_row, &c);
+    if (rv != OK) {
         return rv;
     }
-    if (rows->nelts == 0) {
+    if (c.out->nelts == 0) {
         return HTTP_NOT_FOUND;
     }
-    *out = &APR_ARRAY_IDX(rows, 0, mb_stream);
+    *out = &APR_ARRAY_IDX(c.out, 0, mb_stream);
     return OK;
 }
 
 int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
                    apr_time_t when, int *nrows)
 {
-    apr_dbd_prepared_t *st = stmt(r, dbd, "mb_stream_stop");
-    int rv;
+    const char *args[2];
 
     *nrows = 0;
-    if (st == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    rv = apr_dbd_pvquery(dbd->driver, r->pool, dbd->handle, nrows, st,
-                         time_arg(r->pool, when), id, NULL);
-    return rv == 0 ? OK : db_error(r, dbd, rv, "stop of a stream");
+    args[0] = time_arg(r->pool, when);
+    args[1] = id;
+    return mb_dbd_rquery(r, dbd, "stop of a stream", "mb_stream_stop", 2, args,
+                         nrows);
 }
 
 int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
@@ -156,57 +138,40 @@ int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
     static const char *const labels[2][2] = {
         {"mb_stream_list", "mb_stream_list_after"},
         {"mb_stream_list_owner", "mb_stream_list_owner_after"}};
-    apr_dbd_prepared_t *st;
-    apr_dbd_results_t *res = NULL;
-    const char *lim = apr_itoa(r->pool, limit);
-    const char *args[6];
-    int rv, n = 0;
+    const char *args[5];
+    rows_ctx c;
+    int n = 0;
 
-    st = stmt(r, dbd, labels[owner != NULL][after != NULL]);
-    if (st == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
+    c.pool = r->pool;
+    c.out = *out = apr_array_make(r->pool, limit, sizeof(mb_stream));
     if (owner) {
         args[n++] = owner;
     }
     if (after) {
-        const char *t = time_arg(r->pool, after->start);
-        args[n++] = t;
-        args[n++] = t;
+        args[n] = args[n + 1] = time_arg(r->pool, after->start);
+        n += 2;
         args[n++] = after->id;
     }
-    args[n++] = lim;
-    rv = apr_dbd_pselect(dbd->driver, r->pool, dbd->handle, &res, st, 0, n,
-                         args);
-    if (rv != 0) {
-        return db_error(r, dbd, rv, "list of streams");
-    }
-    *out = apr_array_make(r->pool, limit, sizeof(mb_stream));
-    return read_rows(r, dbd, res, *out);
+    args[n++] = apr_itoa(r->pool, limit);
+    return mb_dbd_rselect(r, dbd, "list of streams",
+                          labels[owner != NULL][after != NULL], n, args,
+                          stream_row, &c);
+}
+
+/* The one row of a COUNT(*). */
+static int count_row(void *baton, const apr_dbd_driver_t *drv,
+                     apr_dbd_row_t *row)
+{
+    const char *v = apr_dbd_get_entry(drv, row, 0);
+
+    *(int *)baton = v ? atoi(v) : 0;
+    return 0;
 }
 
 int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
                          int *count)
 {
-    apr_dbd_prepared_t *st = stmt(r, dbd, "mb_stream_count_live");
-    apr_dbd_results_t *res = NULL;
-    apr_dbd_row_t *row = NULL;
-    const char *v = NULL;
-    int rv;
-
     *count = 0;
-    if (st == NULL) {
-        return HTTP_SERVICE_UNAVAILABLE;
-    }
-    rv = apr_dbd_pvselect(dbd->driver, r->pool, dbd->handle, &res, st, 0,
-                          owner, NULL);
-    if (rv != 0) {
-        return db_error(r, dbd, rv, "count of live streams");
-    }
-    /* one row; read to the end so that the statement is done with */
-    while ((rv = apr_dbd_get_row(dbd->driver, r->pool, res, &row, -1)) == 0) {
-        v = apr_dbd_get_entry(dbd->driver, row, 0);
-        *count = v ? atoi(v) : 0;
-    }
-    return rv == -1 ? OK : db_error(r, dbd, rv, "count of live streams");
+    return mb_dbd_rselect(r, dbd, "count of live streams",
+                          "mb_stream_count_live", 1, &owner, count_row, count);
 }

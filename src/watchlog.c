@@ -29,6 +29,7 @@
  */
 #include "mb_watch.h"
 #include "mb_live.h"
+#include "mb_dbfault.h"
 #include "mb_query.h"
 #include "mb_text.h"
 
@@ -485,18 +486,7 @@ int mb_watch_log_transaction(request_rec *r)
 
 int mb_watch_stmt_lost(ap_dbd_t *dbd, int rc)
 {
-    const char *e = apr_dbd_error(dbd->driver, dbd->handle, rc);
-
-    if (e == NULL) {
-        return 0;
-    }
-    if (!strcmp(mb_dbd_engine(dbd), "sqlite3")) {
-        /* apr_dbd_sqlite3 prepares with the legacy sqlite3_prepare(): a
-         * statement fails once with "database schema has changed" after
-         * any change of the schema, and with "not an error" ever after */
-        return strstr(e, "schema has changed") || !strcmp(e, "not an error");
-    }
-    return strstr(e, "prepared statement") && strstr(e, "does not exist");
+    return mb_dbd_stmt_lost(dbd, apr_dbd_error(dbd->driver, dbd->handle, rc));
 }
 
 int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
@@ -504,18 +494,13 @@ int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
     const mb_dbd_stmt *st;
 
     for (st = mb_watch_stmts; st->label; st++) {
-        apr_dbd_prepared_t *ps = NULL;
-        int rc = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle,
-                                 st->sql, st->label, &ps);
+        const char *why;
 
-        if (rc != 0) {
+        if (mb_dbd_prepare_again(dbd->pool, dbd, st->label, &why) != 0) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                         MBLOGNO(0503) "watch log: cannot prepare %s again: "
-                         "%s", st->label,
-                         apr_dbd_error(dbd->driver, dbd->handle, rc));
+                         MBLOGNO(0503) "watch log: %s", why);
             return -1;
         }
-        apr_hash_set(dbd->prepared, st->label, APR_HASH_KEY_STRING, ps);
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                  MBLOGNO(0504) "watch log: statements prepared again (a "
@@ -614,8 +599,9 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
 
 /* Write the rows of server `s` in `b` (and mark them handled).  A pooled
  * connection that the database dropped (a restart) fails its BEGIN: it is
- * given back, and mod_dbd reconnects it on the next open; statements lost
- * by a reconnected PostgreSQL session or by a schema change in SQLite are
+ * given back, and mod_dbd reconnects it on the next open (once, and not
+ * for SQLite: there a failed BEGIN is a lock already waited for); statements
+ * lost by a reconnected PostgreSQL session or by a schema change in SQLite are
  * prepared again.  Returns the number written, and sets *n_rows and (on
  * failure) *why. */
 static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
@@ -624,19 +610,23 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
     apr_pool_t *p = b->pool;
     ap_dbd_t *dbd = NULL;
     watch_row *row;
-    int n = 0, step = -1, attempt, reprepared = 0;
+    int n = 0, step = -1, attempt, reprepared = 0, reconnected = 0;
 
     for (row = b->head; row; row = row->next) {
         n += row->s == s;
     }
     *n_rows = n;
-    for (attempt = 0; attempt < 4 && step != 0; attempt++) {
+    for (attempt = 0; attempt < 3 && step != 0; attempt++) {
         if (dbd == NULL && (dbd = mb_dbd_open(p, s)) == NULL) {
             *why = "no database connection (mod_dbd could not open one)";
             break;
         }
         step = write_once(b, s, dbd, why);
-        if (step == 1) {            /* BEGIN: maybe a dropped connection */
+        if (step == 1 && !reconnected &&
+            mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
+            /* BEGIN: maybe a dropped connection, reconnected once (an
+             * SQLite lock is not waited for twice) */
+            reconnected = 1;
             mb_dbd_close(s, dbd);
             dbd = NULL;
         }

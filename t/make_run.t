@@ -19,7 +19,7 @@ use LWP::UserAgent;
 
 my $TOP = "$ENV{MB_T_DIR}/..";
 my $S = "$ENV{MB_T_DIR}/state/make-run";
-my $port = 20000 + ($ENV{TEST_PORT} // 8529) % 1000 * 4 + 9;
+my $port = 10000 + ($ENV{TEST_PORT} // 8529) % 1000 * 20 + 9;
 my $URL = "http://127.0.0.1:$port";
 remove_tree($S);
 make_path("$S/paste");

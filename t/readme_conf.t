@@ -39,7 +39,7 @@ sub localize {
 
 my @blocks = fences(qr/^apache$/);
 ok @blocks >= 10, scalar(@blocks) . ' apache blocks in ' . readme_path();
-my $port = 20000 + ($ENV{TEST_PORT} // 8529) % 1000 * 4 + 9;   # never bound by -t
+my $port = 10000 + ($ENV{TEST_PORT} // 8529) % 1000 * 20 + 9;   # never bound by -t
 for my $b (@blocks) {
     my $text = localize($b->{text});
     my %own = map { $_ => 1 } $text =~ /^\s*LoadModule\s+(\w+)_module\b/mg;

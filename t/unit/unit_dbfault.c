@@ -1,0 +1,45 @@
+/* Unit tests of the db layer's decisions about a failed statement
+ * (src/dbfault.c), with the error texts the drivers give. */
+#include "mb_dbfault.h"
+#include "tap.h"
+
+int main(void)
+{
+    /* PostgreSQL: a session reconnected by PQreset has no statements */
+    ok(mb_dbfault_stmt_lost("pgsql", "ERROR:  prepared statement "
+                                     "\"mb_stream_get\" does not exist\n"),
+       "pgsql: a lost prepared statement");
+    ok(!mb_dbfault_stmt_lost("pgsql", "FATAL:  terminating connection due "
+                                      "to administrator command\nserver "
+                                      "closed the connection unexpectedly"),
+       "pgsql: a dropped connection is not a lost statement");
+    ok(!mb_dbfault_stmt_lost("pgsql", "ERROR:  relation \"mb_stream\" does "
+                                      "not exist"),
+       "pgsql: a missing table is not a lost statement");
+    ok(!mb_dbfault_stmt_lost("pgsql", NULL), "pgsql: no message");
+    /* SQLite: statements die at a schema change */
+    ok(mb_dbfault_stmt_lost("sqlite3", "database schema has changed"),
+       "sqlite3: schema changed");
+    ok(mb_dbfault_stmt_lost("sqlite3", "not an error"),
+       "sqlite3: a statement dead since a schema change");
+    ok(!mb_dbfault_stmt_lost("sqlite3", "database is locked"),
+       "sqlite3: a lock is not a lost statement");
+    ok(!mb_dbfault_stmt_lost(NULL, "not an error"), "no engine");
+
+    ok(mb_dbfault_may_reconnect("pgsql"), "pgsql: reconnect");
+    ok(mb_dbfault_may_reconnect("mysql"), "mysql: reconnect");
+    ok(!mb_dbfault_may_reconnect("sqlite3"), "sqlite3: never retried");
+    ok(!mb_dbfault_may_reconnect(NULL), "no engine: never retried");
+
+    /* 16 runs x (each + 0.1 s) = about the configured busy_timeout */
+    ok(mb_dbfault_busy_each_ms(10000) == 525, "10 s: 525 ms a run");
+    ok(mb_dbfault_busy_each_ms(2000) == 25, "2 s: 25 ms a run");
+    ok(mb_dbfault_busy_each_ms(1000) == 0, "1 s: 0 ms (the pauses: 1.6 s)");
+    ok(mb_dbfault_busy_each_ms(0) == 0, "0: 0");
+    ok(mb_dbfault_busy_each_ms(-5) == 0, "negative: 0");
+    ok(MB_SQLITE_DRIVER_RUNS *
+               (mb_dbfault_busy_each_ms(60000) + MB_SQLITE_DRIVER_PAUSE_MS) ==
+           60000,
+       "60 s: 60 s in all");
+    return done_testing();
+}
