@@ -3,6 +3,9 @@
 #   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
 #   make install    install it with apxs -i
 #   make test       unit tests + Apache::Test suite, one prove summary
+#   make test-sanitize   the same suite against the module built with
+#                   AddressSanitizer + UBSan (SANITIZE=1); fails on any report
+#   make fuzz       every libFuzzer target in t/fuzz for FUZZ_SECONDS each
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
 #   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 #   make bench-watchlog   the cost of the watch log (log on / log off)
@@ -38,13 +41,27 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_html build/unit_chart build/unit_status build/unit_text \
              build/unit_json
 
-.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
+.PHONY: all install test test-sanitize unit run bench bench-watchlog clean deps fuzz assets
 
 all: $(MOD)
 
-$(MOD): $(SRCS) $(HDRS)
+# SANITIZE=1 builds the module with AddressSanitizer and UBSan (for
+# make test-sanitize).  The stamp makes a plain `make` rebuild after it.
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g
+ifeq ($(SANITIZE),1)
+FLAVOR   = sanitize
+MOD_SAN  = $(addprefix -Wc$(comma),$(SAN_FLAGS)) -Wl,-fsanitize=address,undefined
+else
+FLAVOR   = plain
+MOD_SAN  =
+endif
+
+build/flavor.$(FLAVOR):
+	@mkdir -p build && rm -f build/flavor.* && touch $@
+
+$(MOD): $(SRCS) $(HDRS) build/flavor.$(FLAVOR)
 	$(APXS) -c -o mod_broadcast.la -Iinclude \
-	    $(addprefix -Wc$(comma),$(WARN)) $(SRCS) $(LIBS)
+	    $(addprefix -Wc$(comma),$(WARN)) $(MOD_SAN) $(SRCS) $(LIBS)
 
 comma := ,
 
@@ -91,6 +108,14 @@ fuzz: build/fuzz_parsers
 test: deps
 	$(MAKE) all unit assets
 	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
+
+# The whole suite once more against the sanitizer build: Apache started
+# through t/sanitize-httpd (libasan preloaded), any report in
+# t/state/sanitizer fails the run (t/run-suite).
+test-sanitize: deps
+	$(MAKE) SANITIZE=1 all
+	$(MAKE) unit assets
+	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) MB_SANITIZE=1 t/run-suite
 
 deps:
 	@bash .ci/install-deps
