@@ -47,7 +47,7 @@ all: $(MOD)
 
 # SANITIZE=1 builds the module with AddressSanitizer and UBSan (for
 # make test-sanitize).  The stamp makes a plain `make` rebuild after it.
-SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g
+SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -O1 -g
 ifeq ($(SANITIZE),1)
 FLAVOR   = sanitize
 MOD_SAN  = $(addprefix -Wc$(comma),$(SAN_FLAGS)) -Wl,-fsanitize=address,undefined
@@ -85,21 +85,40 @@ build/assets/hls.min.js: conf/player/package.json conf/player/package-lock.json
 # ---- unit tests: pure C files, no httpd --------------------------------
 build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	@mkdir -p build
-	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined,float-cast-overflow \
+	    -fno-sanitize-recover=all \
 	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
 	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
 
-# ---- fuzzing the client-facing parsers (libFuzzer, clang) ----------------
-FUZZ_SECONDS ?= 60
-build/fuzz_parsers: t/fuzz/fuzz_parsers.c $(PURE_SRCS) $(HDRS)
-	@mkdir -p build/fuzz-corpus
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(APR_CFLAGS) \
-	    -o $@ $< $(PURE_SRCS) $(APR_LIBS)
+# ---- fuzzing: one libFuzzer target per parser of client or network input
+# (clang).  Each starts from its seed corpus in t/fuzz/corpus/<target>/
+# (copied, so that the repository's corpus stays as committed) and runs
+# FUZZ_SECONDS; any crash, sanitizer report or broken invariant fails
+# `make fuzz` after all targets ran, with the input in build/fuzz-findings/.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS  = range query hls journal sts status_params
+FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
+                -fno-sanitize-recover=all
+build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h $(PURE_SRCS) $(HDRS)
+	@mkdir -p build
+	clang $(FUZZ_FLAGS) -Iinclude -It/fuzz $(APR_CFLAGS) -o $@ $< \
+	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
-fuzz: build/fuzz_parsers
-	build/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus
+fuzz: $(addprefix build/fuzz_,$(FUZZ_TARGETS))
+	@rm -rf build/fuzz-findings && mkdir -p build/fuzz-findings; failed=; \
+	for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz-corpus/$$t && cp -n t/fuzz/corpus/$$t/* build/fuzz-corpus/$$t/; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=build/fuzz-findings/$$t- build/fuzz-corpus/$$t \
+	        >build/fuzz-findings/$$t.log 2>&1 \
+	        || { failed="$$failed $$t"; tail -40 build/fuzz-findings/$$t.log; }; \
+	    grep -E '^stat::number_of_executed_units' build/fuzz-findings/$$t.log || true; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAIL:$$failed (inputs in build/fuzz-findings/)"; exit 1; fi; \
+	echo "fuzz: no finding in $(FUZZ_TARGETS)"
 
 # ---- the whole suite ----------------------------------------------------
 # t/run-suite builds the test data, starts a real Apache on 127.0.0.1,
