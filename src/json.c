@@ -46,18 +46,26 @@ mb_json *mb_json_array(apr_pool_t *p)
     return wrap(p, json_array(), NULL);
 }
 
-/* obj[key] = v, v a new reference that is consumed here (never one the
- * caller keeps). */
+/* obj[key] = v, v a new reference that is consumed here, whatever
+ * happens (never one the caller keeps). */
 static void put(mb_json *obj, const char *key, json_t *v)
 {
-    if (v == NULL || obj->j == NULL || json_object_set_new(obj->j, key, v)) {
+    if (v == NULL || obj->j == NULL) {
+        json_decref(v);
+        *obj->failed = 1;
+    }
+    else if (json_object_set_new(obj->j, key, v) != 0) { /* consumes v */
         *obj->failed = 1;
     }
 }
 
 static void append(mb_json *arr, json_t *v)
 {
-    if (v == NULL || arr->j == NULL || json_array_append_new(arr->j, v)) {
+    if (v == NULL || arr->j == NULL) {
+        json_decref(v);
+        *arr->failed = 1;
+    }
+    else if (json_array_append_new(arr->j, v) != 0) {
         *arr->failed = 1;
     }
 }
