@@ -45,7 +45,7 @@ mb_json *mb_json_push_object(mb_json *arr);
 /* Compact JSON text (keys in insertion order) in pool memory,
  * NUL-terminated; *len (if not NULL) gets its length.  NULL when building
  * failed anywhere. */
-#define MB_JSON_ASCII 1   /* escape everything outside ASCII (\uXXXX) */
+#define MB_JSON_ASCII 1 /* escape everything outside ASCII (\uXXXX) */
 const char *mb_json_dump(apr_pool_t *p, const mb_json *j, apr_size_t *len);
 const char *mb_json_dump_flags(apr_pool_t *p, const mb_json *j, int flags,
                                apr_size_t *len);

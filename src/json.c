@@ -10,7 +10,7 @@
 struct mb_json {
     apr_pool_t *p;
     json_t *j;
-    int *failed;     /* shared by every value built into the same tree */
+    int *failed; /* shared by every value built into the same tree */
 };
 
 static apr_status_t json_cleanup(void *data)

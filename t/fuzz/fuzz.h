@@ -32,13 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
     return 0;
 }
 
-#define check(cond)                                                     \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "invariant broken at %s:%d: %s\n",          \
-                    __FILE__, __LINE__, #cond);                         \
-            abort();                                                    \
-        }                                                               \
+#define check(cond)                                                            \
+    do {                                                                       \
+        if (!(cond)) {                                                         \
+            fprintf(stderr, "invariant broken at %s:%d: %s\n", __FILE__,       \
+                    __LINE__, #cond);                                          \
+            abort();                                                           \
+        }                                                                      \
     } while (0)
 
 #endif /* MB_FUZZ_H */

@@ -32,7 +32,7 @@ static int escapes(const char *v)
 
 static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
 {
-    static const char *const names[] = {"path", "id", "name", "type",
+    static const char *const names[] = {"path",  "id",     "name", "type",
                                         "limit", "before", ""};
     const char *args = apr_pstrmemdup(p, (const char *)data, len);
     size_t i;

@@ -35,10 +35,10 @@ static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
     check(q != NULL && (q[0] == '\0' || q[0] == '?'));
     mb_status_params_init(&back);
     check(mb_status_params_parse(p, q[0] ? q + 1 : NULL, &back) == NULL);
-    check(same(sp.path, back.path) && same(sp.user, back.user)
-          && same(sp.stream, back.stream));
-    check(sp.json == back.json && sp.page == back.page
-          && sp.per_page == back.per_page && sp.period == back.period
-          && sp.chart == back.chart && sp.live == back.live);
+    check(same(sp.path, back.path) && same(sp.user, back.user) &&
+          same(sp.stream, back.stream));
+    check(sp.json == back.json && sp.page == back.page &&
+          sp.per_page == back.per_page && sp.period == back.period &&
+          sp.chart == back.chart && sp.live == back.live);
     return 0;
 }

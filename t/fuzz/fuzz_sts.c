@@ -34,11 +34,11 @@ static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
         size_t i;
         check(res.code != NULL && strlen(res.code) <= 64);
         for (i = 0; res.code[i]; i++) {
-            check((res.code[i] >= 'A' && res.code[i] <= 'Z')
-                  || (res.code[i] >= 'a' && res.code[i] <= 'z')
-                  || (res.code[i] >= '0' && res.code[i] <= '9')
-                  || res.code[i] == '.' || res.code[i] == '_'
-                  || res.code[i] == '-' || res.code[i] == ':');
+            check((res.code[i] >= 'A' && res.code[i] <= 'Z') ||
+                  (res.code[i] >= 'a' && res.code[i] <= 'z') ||
+                  (res.code[i] >= '0' && res.code[i] <= '9') ||
+                  res.code[i] == '.' || res.code[i] == '_' ||
+                  res.code[i] == '-' || res.code[i] == ':');
         }
     }
     else {

@@ -55,11 +55,13 @@ int main(void)
     body2 = mb_json_array(req);
     mb_json_push(body2, ep);
     mb_json_push(body2, ep);
-    ok(is(req, body2, "[{\"upload_token\":\"t0k3n\",\"expiration\":60},"
-                      "{\"upload_token\":\"t0k3n\",\"expiration\":60}]"),
+    ok(is(req, body2,
+          "[{\"upload_token\":\"t0k3n\",\"expiration\":60},"
+          "{\"upload_token\":\"t0k3n\",\"expiration\":60}]"),
        "the same value embedded twice, changed after the first time");
-    ok(is(req, body, "{\"endpoint\":{\"HTTP\":{\"upload_token\":\"t0k3n\","
-                     "\"expiration\":60}}}"),
+    ok(is(req, body,
+          "{\"endpoint\":{\"HTTP\":{\"upload_token\":\"t0k3n\","
+          "\"expiration\":60}}}"),
        "embedding shares the value (no copy)");
     apr_pool_clear(req); /* ASan: no double free, no use after free */
     ok(1, "request pool cleared after embedding");
