@@ -1,6 +1,6 @@
 /*
  * api.c -- the broadcast-api handler: start, stop and refresh live
- * streams, read one, list the live ones.  JSON in and out of jansson;
+ * streams, read one, list the live ones.  JSON answers built with mb_json;
  * streams in mod_dbd; S3 credentials from STS (src/sts.c).
  *
  *   POST <loc>/start    type=hls (default), name=...   -> stream + endpoint
