@@ -3,6 +3,9 @@
 #   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
 #   make install    install it with apxs -i
 #   make test       unit tests + Apache::Test suite, one prove summary
+#   make test-sanitize   the same suite against the module built with
+#                   AddressSanitizer + UBSan (SANITIZE=1); fails on any report
+#   make fuzz       every libFuzzer target in t/fuzz for FUZZ_SECONDS each
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
 #   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 #   make bench-watchlog   the cost of the watch log (log on / log off)
@@ -37,15 +40,29 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_hls build/unit_uuid build/unit_time build/unit_s3 \
              build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text \
-             build/unit_origin build/unit_dbfault
+             build/unit_origin build/unit_dbfault build/unit_json
 
-.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
+.PHONY: all install test test-sanitize unit run bench bench-watchlog clean deps fuzz assets
 
 all: $(MOD)
 
-$(MOD): $(SRCS) $(HDRS)
+# SANITIZE=1 builds the module with AddressSanitizer and UBSan (for
+# make test-sanitize).  The stamp makes a plain `make` rebuild after it.
+SAN_FLAGS = -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -O1 -g
+ifeq ($(SANITIZE),1)
+FLAVOR   = sanitize
+MOD_SAN  = $(addprefix -Wc$(comma),$(SAN_FLAGS)) -Wl,-fsanitize=address,undefined
+else
+FLAVOR   = plain
+MOD_SAN  =
+endif
+
+build/flavor.$(FLAVOR):
+	@mkdir -p build && rm -f build/flavor.* && touch $@
+
+$(MOD): $(SRCS) $(HDRS) build/flavor.$(FLAVOR)
 	$(APXS) -c -o mod_broadcast.la -Iinclude \
-	    $(addprefix -Wc$(comma),$(WARN)) $(SRCS) $(LIBS)
+	    $(addprefix -Wc$(comma),$(WARN)) $(MOD_SAN) $(SRCS) $(LIBS)
 
 comma := ,
 
@@ -73,21 +90,40 @@ build/assets/hls.min.js: conf/player/package.json conf/player/package-lock.json
 # ---- unit tests: pure C files, no httpd --------------------------------
 build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	@mkdir -p build
-	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined,float-cast-overflow \
+	    -fno-sanitize-recover=all \
 	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
 	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
 
-# ---- fuzzing the client-facing parsers (libFuzzer, clang) ----------------
-FUZZ_SECONDS ?= 60
-build/fuzz_parsers: t/fuzz/fuzz_parsers.c $(PURE_SRCS) $(HDRS)
-	@mkdir -p build/fuzz-corpus
-	clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude $(APR_CFLAGS) \
-	    -o $@ $< $(PURE_SRCS) $(APR_LIBS)
+# ---- fuzzing: one libFuzzer target per parser of client or network input
+# (clang).  Each starts from its seed corpus in t/fuzz/corpus/<target>/
+# (copied, so that the repository's corpus stays as committed) and runs
+# FUZZ_SECONDS; any crash, sanitizer report or broken invariant fails
+# `make fuzz` after all targets ran, with the input in build/fuzz-findings/.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS  = range query hls journal sts status_params
+FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
+                -fno-sanitize-recover=all
+build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h $(PURE_SRCS) $(HDRS)
+	@mkdir -p build
+	clang $(FUZZ_FLAGS) -Iinclude -It/fuzz $(APR_CFLAGS) -o $@ $< \
+	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
-fuzz: build/fuzz_parsers
-	build/fuzz_parsers -max_total_time=$(FUZZ_SECONDS) build/fuzz-corpus
+fuzz: $(addprefix build/fuzz_,$(FUZZ_TARGETS))
+	@rm -rf build/fuzz-findings && mkdir -p build/fuzz-findings; failed=; \
+	for t in $(FUZZ_TARGETS); do \
+	    mkdir -p build/fuzz-corpus/$$t && cp -n t/fuzz/corpus/$$t/* build/fuzz-corpus/$$t/; \
+	    echo "fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	    build/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=build/fuzz-findings/$$t- build/fuzz-corpus/$$t \
+	        >build/fuzz-findings/$$t.log 2>&1 \
+	        || { failed="$$failed $$t"; tail -40 build/fuzz-findings/$$t.log; }; \
+	    grep -E '^stat::number_of_executed_units' build/fuzz-findings/$$t.log || true; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: FAIL:$$failed (inputs in build/fuzz-findings/)"; exit 1; fi; \
+	echo "fuzz: no finding in $(FUZZ_TARGETS)"
 
 # ---- the whole suite ----------------------------------------------------
 # t/run-suite builds the test data, starts a real Apache on 127.0.0.1,
@@ -96,6 +132,14 @@ fuzz: build/fuzz_parsers
 test: deps
 	$(MAKE) all unit assets
 	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
+
+# The whole suite once more against the sanitizer build: Apache started
+# through t/sanitize-httpd (libasan preloaded), any report in
+# t/state/sanitizer fails the run (t/run-suite).
+test-sanitize: deps
+	$(MAKE) SANITIZE=1 all
+	$(MAKE) unit assets
+	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) MB_SANITIZE=1 t/run-suite
 
 deps:
 	@bash .ci/install-deps

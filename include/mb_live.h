@@ -8,8 +8,7 @@
 
 #include "mod_broadcast.h"
 #include "mb_dbd.h"
-
-#include <jansson.h>
+#include "mb_json.h"
 
 #define MB_HANDLER_LIVE "broadcast-live"
 #define MB_DEFAULT_LIVE_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
@@ -45,12 +44,12 @@ const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
  * (misconfigured or I/O; logged).  Nothing is left behind on failure. */
 int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                   const char *owner, const char *name, apr_time_t start,
-                  int lifetime, json_t **endpoint);
+                  int lifetime, mb_json **endpoint);
 
 /* A new token for a live stream (the old one stops working).  OK,
  * HTTP_CONFLICT when the stream is no longer live, or another status. */
 int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
-                    int lifetime, json_t **endpoint);
+                    int lifetime, mb_json **endpoint);
 
 /* Does this server hold the directory of stream `id` under its
  * BroadcastLiveRoot?  1, or 0 after logging why not (once): servers that

@@ -1,6 +1,6 @@
 /*
  * api.c -- the broadcast-api handler: start, stop and refresh live
- * streams, read one, list the live ones.  JSON in and out of jansson;
+ * streams, read one, list the live ones.  JSON answers built with mb_json;
  * streams in mod_dbd; S3 credentials from STS (src/sts.c).
  *
  *   POST <loc>/start    type=hls (default), name=...   -> stream + endpoint
@@ -39,7 +39,7 @@ typedef enum {
 
 /* ---- responses ------------------------------------------------------- */
 
-static int send_json(request_rec *r, int status, json_t *body)
+static int send_json(request_rec *r, int status, const mb_json *body)
 {
     apr_size_t len = 0;
     const char *text = mb_json_dump(r->pool, body, &len);
@@ -60,13 +60,11 @@ static int send_json(request_rec *r, int status, json_t *body)
 static int api_error(request_rec *r, int status, const char *code,
                      const char *message)
 {
-    json_t *body =
-        mb_json_pool(r->pool, json_pack("{s:{s:s, s:s}}", "error", "code", code,
-                                        "message", message));
+    mb_json *body = mb_json_object(r->pool);
+    mb_json *error = mb_json_set_object(body, "error");
 
-    if (body == NULL) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
+    mb_json_set_str(error, "code", code);
+    mb_json_set_str(error, "message", message);
     return send_json(r, status, body);
 }
 
@@ -95,17 +93,26 @@ static const char *date_of(apr_pool_t *p, apr_time_t t)
     return d;
 }
 
-static json_t *stream_json(request_rec *r, const mb_stream *s, int with_stop)
+/* {"id", "name", "start_date"[, "stop_date"]} set into j */
+static void stream_json(request_rec *r, mb_json *j, const mb_stream *s,
+                        int with_stop)
 {
-    json_t *j = json_pack("{s:s, s:s, s:s}", "id", s->id, "name", s->name,
-                          "start_date", date_of(r->pool, s->start));
-
-    if (j && with_stop) {
-        json_object_set_new(j, "stop_date",
-                            s->stop ? json_string(date_of(r->pool, s->stop))
-                                    : json_null());
+    mb_json_set_str(j, "id", s->id);
+    mb_json_set_str(j, "name", s->name);
+    mb_json_set_str(j, "start_date", date_of(r->pool, s->start));
+    if (with_stop) {
+        mb_json_set_str(j, "stop_date",
+                        s->stop ? date_of(r->pool, s->stop) : NULL);
     }
-    return j;
+}
+
+/* {"stream": {...}} */
+static mb_json *stream_body(request_rec *r, const mb_stream *s, int with_stop)
+{
+    mb_json *body = mb_json_object(r->pool);
+
+    stream_json(r, mb_json_set_object(body, "stream"), s, with_stop);
+    return body;
 }
 
 /* ---- STS ------------------------------------------------------------- */
@@ -222,8 +229,8 @@ static int send_endpoint(request_rec *r, const mb_api_conf *c,
                          const mb_sts_conf *sc, const mb_stream *s,
                          const mb_sts_creds *creds)
 {
-    json_int_t lifetime = sc->lifetime;
-    json_t *body;
+    apr_int64_t lifetime = sc->lifetime;
+    mb_json *body, *s3;
 
     /* aws_expiration is the lifetime in seconds; STS may grant less than
      * was asked (role chaining): then what it granted. */
@@ -233,17 +240,16 @@ static int send_endpoint(request_rec *r, const mb_api_conf *c,
             lifetime = left > 0 ? left : 0;
         }
     }
-    body = mb_json_pool(
-        r->pool,
-        json_pack("{s:o, s:{s:{s:s, s:s, s:s, s:I, s:s, s:s, s:s}}}", "stream",
-                  stream_json(r, s, 0), "endpoint", "S3", "aws_access_key_id",
-                  creds->access_key_id, "aws_secret_access_key",
-                  creds->secret_access_key, "aws_session_token",
-                  creds->session_token, "aws_expiration", lifetime,
-                  "s3_bucket_name", c->bucket, "s3_bucket_path", s->s3_path,
-                  "s3_bucket_region", sc->region));
-    return body ? send_json(r, HTTP_OK, body)
-                : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
+    body = stream_body(r, s, 0);
+    s3 = mb_json_set_object(mb_json_set_object(body, "endpoint"), "S3");
+    mb_json_set_str(s3, "aws_access_key_id", creds->access_key_id);
+    mb_json_set_str(s3, "aws_secret_access_key", creds->secret_access_key);
+    mb_json_set_str(s3, "aws_session_token", creds->session_token);
+    mb_json_set_int(s3, "aws_expiration", lifetime);
+    mb_json_set_str(s3, "s3_bucket_name", c->bucket);
+    mb_json_set_str(s3, "s3_bucket_path", s->s3_path);
+    mb_json_set_str(s3, "s3_bucket_region", sc->region);
+    return send_json(r, HTTP_OK, body);
 }
 
 /* ---- the endpoints --------------------------------------------------- */
@@ -272,18 +278,17 @@ static int lifetime_of(const mb_api_conf *c)
 
 /* {"stream": {...}, "endpoint": {"HTTP": {...}}} */
 static int send_local_endpoint(request_rec *r, const mb_stream *s,
-                               json_t *endpoint)
+                               const mb_json *endpoint)
 {
-    json_t *body = mb_json_pool(
-        r->pool, json_pack("{s:o, s:{s:o}}", "stream", stream_json(r, s, 0),
-                           "endpoint", "HTTP", endpoint));
-    return body ? send_json(r, HTTP_OK, body)
-                : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
+    mb_json *body = stream_body(r, s, 0);
+
+    mb_json_set(mb_json_set_object(body, "endpoint"), "HTTP", endpoint);
+    return send_json(r, HTTP_OK, body);
 }
 
 static int start_local(request_rec *r, const mb_api_conf *c, mb_stream *s)
 {
-    json_t *endpoint = NULL;
+    mb_json *endpoint = NULL;
     ap_dbd_t *dbd;
     int rv;
 
@@ -497,9 +502,7 @@ static int do_stop(request_rec *r, const mb_api_conf *c)
     if (c->storage == MB_STORAGE_LOCAL) {
         mb_live_finish(r, id); /* the recording playlist, vod.m3u8 */
     }
-    return send_json(r, HTTP_OK,
-                     mb_json_pool(r->pool, json_pack("{s:o}", "stream",
-                                                     stream_json(r, s, 1))));
+    return send_json(r, HTTP_OK, stream_body(r, s, 1));
 }
 
 static int do_refresh(request_rec *r, const mb_api_conf *c)
@@ -525,7 +528,7 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
         return stopped(r, id);
     }
     if (c->storage == MB_STORAGE_LOCAL) {
-        json_t *endpoint = NULL;
+        mb_json *endpoint = NULL;
 
         rv = mb_live_refresh(r, dbd, id, lifetime_of(c), &endpoint);
         if (rv == HTTP_CONFLICT) {
@@ -560,9 +563,7 @@ static int do_detail(request_rec *r, const mb_api_conf *c, const char *id)
     if (failed) {
         return rv;
     }
-    return send_json(r, HTTP_OK,
-                     mb_json_pool(r->pool, json_pack("{s:o}", "stream",
-                                                     stream_json(r, s, 1))));
+    return send_json(r, HTTP_OK, stream_body(r, s, 1));
 }
 
 /* GET <loc>/: the caller's own live streams, everyone's where the owner
@@ -574,7 +575,7 @@ static int do_list(request_rec *r, const mb_api_conf *c)
     mb_stream *after = NULL;
     apr_array_header_t *rows;
     ap_dbd_t *dbd;
-    json_t *list, *body;
+    mb_json *list, *body;
 
     if (mb_api_param(r, "limit", &limit_s) != OK ||
         (limit_s && mb_limit_parse(limit_s, &limit) != 0)) {
@@ -603,20 +604,17 @@ static int do_list(request_rec *r, const mb_api_conf *c)
                              after, limit, &rows)) != OK) {
         return status_error(r, rv);
     }
-    list = json_array();
+    body = mb_json_object(r->pool);
+    list = mb_json_set_array(body, "streams");
     for (i = 0; i < rows->nelts; i++) {
-        json_array_append_new(
-            list, stream_json(r, &APR_ARRAY_IDX(rows, i, mb_stream), 0));
+        stream_json(r, mb_json_push_object(list),
+                    &APR_ARRAY_IDX(rows, i, mb_stream), 0);
     }
-    body = mb_json_pool(
-        r->pool,
-        json_pack("{s:o, s:o}", "streams", list, "next",
-                  rows->nelts == limit
-                      ? json_string(
-                            APR_ARRAY_IDX(rows, rows->nelts - 1, mb_stream).id)
-                      : json_null()));
-    return body ? send_json(r, HTTP_OK, body)
-                : status_error(r, HTTP_INTERNAL_SERVER_ERROR);
+    mb_json_set_str(body, "next",
+                    rows->nelts == limit
+                        ? APR_ARRAY_IDX(rows, rows->nelts - 1, mb_stream).id
+                        : NULL);
+    return send_json(r, HTTP_OK, body);
 }
 
 /* ---- routing --------------------------------------------------------- */

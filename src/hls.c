@@ -50,6 +50,16 @@ int mb_hls_is_playlist(const char *name)
     return n > 5 && !strcmp(name + n - 5, ".m3u8");
 }
 
+/* A segment duration: a number from 0 to a day, else -1.  Bounded so that
+ * the recording's (int)ceil(#EXT-X-TARGETDURATION) is always defined. */
+static double duration_of(const char *num)
+{
+    char *e;
+    double d = strtod(num, &e);
+
+    return (e == num || !(d >= 0) || d > 86400) ? -1 : d;
+}
+
 int mb_hls_parse(apr_pool_t *p, const char *text, apr_size_t len,
                  apr_array_header_t **segs)
 {
@@ -60,7 +70,9 @@ int mb_hls_parse(apr_pool_t *p, const char *text, apr_size_t len,
     if (*segs == NULL) {
         *segs = apr_array_make(p, 16, sizeof(mb_hls_segment));
     }
-    if (len < 7 || strncmp(text, "#EXTM3U", 7) != 0) {
+    /* a NUL would cut the URIs, made C strings, short of what was sent */
+    if (len < 7 || strncmp(text, "#EXTM3U", 7) != 0
+        || memchr(text, '\0', len) != NULL) {
         return -1;
     }
     while (line < end) {
@@ -72,12 +84,7 @@ int mb_hls_parse(apr_pool_t *p, const char *text, apr_size_t len,
             n--;
         }
         if (n >= 8 && !strncmp(line, "#EXTINF:", 8)) {
-            char *num = apr_pstrmemdup(p, line + 8, n - 8);
-            char *e;
-            duration = strtod(num, &e);
-            if (e == num || !(duration >= 0) || duration > 86400) {
-                duration = -1;
-            }
+            duration = duration_of(apr_pstrmemdup(p, line + 8, n - 8));
         }
         else if (n == 20 && !strncmp(line, "#EXT-X-DISCONTINUITY", 20)) {
             disc = 1;
@@ -139,12 +146,13 @@ apr_array_header_t *mb_hls_journal_parse(apr_pool_t *p, const char *text)
          line = apr_strtok(NULL, "\n", &last)) {
         char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
         mb_hls_segment *s;
+        double duration = duration_of(line);
 
-        if (t2 == NULL || t2[1] == '\0') {
-            continue;   /* a torn last line */
+        if (t2 == NULL || t2[1] == '\0' || duration < 0) {
+            continue;   /* a torn last line, or not a line of ours */
         }
         s = apr_array_push(segs);
-        s->duration = strtod(line, NULL);
+        s->duration = duration;
         s->discontinuity = t1[1] == '1';
         s->uri = t2 + 1;
     }

@@ -494,19 +494,22 @@ static const char *new_token(apr_pool_t *p)
     return hex;
 }
 
-static json_t *http_endpoint(request_rec *r, const mb_dir_conf *conf,
-                             const char *id, const char *token, int lifetime)
+static mb_json *http_endpoint(request_rec *r, const mb_dir_conf *conf,
+                              const char *id, const char *token, int lifetime)
 {
     const char *base = conf->live_url ? conf->live_url : MB_DEFAULT_LIVE_URL;
     const char *url = apr_pstrcat(r->pool, base, "/", id, "/", NULL);
+    mb_json *ep = mb_json_object(r->pool);
 
     if (base[0] == '/') {
         url = ap_construct_url(r->pool, url, r);
     }
-    return mb_json_pool(r->pool, json_pack(
-        "{s:s, s:s, s:I, s:s}", "upload_url", url, "upload_token", token,
-        "expiration", (json_int_t)lifetime, "playlist_url",
-        apr_pstrcat(r->pool, url, "index.m3u8", NULL)));
+    mb_json_set_str(ep, "upload_url", url);
+    mb_json_set_str(ep, "upload_token", token);
+    mb_json_set_int(ep, "expiration", lifetime);
+    mb_json_set_str(ep, "playlist_url",
+                    apr_pstrcat(r->pool, url, "index.m3u8", NULL));
+    return ep;
 }
 
 static const char *us_arg(apr_pool_t *p, apr_time_t t)
@@ -516,7 +519,7 @@ static const char *us_arg(apr_pool_t *p, apr_time_t t)
 
 int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                   const char *owner, const char *name, apr_time_t start,
-                  int lifetime, json_t **endpoint)
+                  int lifetime, mb_json **endpoint)
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
@@ -561,11 +564,11 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
         return HTTP_SERVICE_UNAVAILABLE;
     }
     *endpoint = http_endpoint(r, conf, id, token, lifetime);
-    return *endpoint ? OK : HTTP_INTERNAL_SERVER_ERROR;
+    return OK;
 }
 
 int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
-                    int lifetime, json_t **endpoint)
+                    int lifetime, mb_json **endpoint)
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
@@ -586,7 +589,7 @@ int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
         return HTTP_CONFLICT;
     }
     *endpoint = http_endpoint(r, conf, id, token, lifetime);
-    return *endpoint ? OK : HTTP_INTERNAL_SERVER_ERROR;
+    return OK;
 }
 
 void mb_live_finish(request_rec *r, const char *id)

@@ -167,15 +167,27 @@ const char *mb_s3_policy(apr_pool_t *p, const char *bucket, const char *prefix)
 {
     const char *bucket_arn = apr_pstrcat(p, "arn:aws:s3:::", bucket, NULL);
     const char *objects = apr_pstrcat(p, bucket_arn, "/", prefix, "*", NULL);
-    json_t *policy = mb_json_pool(
-        p, json_pack("{s:s, s:[{s:s, s:[s,s,s], s:[s]}, {s:s, s:[s], s:[s],"
-                     " s:{s:{s:[s]}}}]}",
-                     "Version", "2012-10-17", "Statement", "Effect", "Allow",
-                     "Action", "s3:PutObject", "s3:DeleteObject",
-                     "s3:AbortMultipartUpload", "Resource", objects, "Effect",
-                     "Allow", "Action", "s3:ListBucket", "Resource", bucket_arn,
-                     "Condition", "StringLike", "s3:prefix",
-                     apr_pstrcat(p, prefix, "*", NULL)));
+    mb_json *policy = mb_json_object(p), *statements, *st, *a;
 
-    return policy ? mb_json_dump(p, policy, NULL) : NULL;
+    mb_json_set_str(policy, "Version", "2012-10-17");
+    statements = mb_json_set_array(policy, "Statement");
+    /* the stream's objects */
+    st = mb_json_push_object(statements);
+    mb_json_set_str(st, "Effect", "Allow");
+    a = mb_json_set_array(st, "Action");
+    mb_json_push_str(a, "s3:PutObject");
+    mb_json_push_str(a, "s3:DeleteObject");
+    mb_json_push_str(a, "s3:AbortMultipartUpload");
+    mb_json_push_str(mb_json_set_array(st, "Resource"), objects);
+    /* listing the bucket, under the stream's prefix only */
+    st = mb_json_push_object(statements);
+    mb_json_set_str(st, "Effect", "Allow");
+    mb_json_push_str(mb_json_set_array(st, "Action"), "s3:ListBucket");
+    mb_json_push_str(mb_json_set_array(st, "Resource"), bucket_arn);
+    mb_json_push_str(
+        mb_json_set_array(mb_json_set_object(mb_json_set_object(st, "Condition"),
+                                             "StringLike"),
+                          "s3:prefix"),
+        apr_pstrcat(p, prefix, "*", NULL));
+    return mb_json_dump(p, policy, NULL);
 }

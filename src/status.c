@@ -12,6 +12,7 @@
 #include "mb_watch.h"
 #include "mb_chart.h"
 #include "mb_html.h"
+#include "mb_json.h"
 #include "mb_sqltime.h"
 #include "mb_status_params.h"
 #include "mb_time.h"
@@ -20,7 +21,6 @@
 #include <http_request.h>
 #include <apr_strings.h>
 #include <http_core.h>
-#include <jansson.h>
 
 APLOG_USE_MODULE(broadcast);
 
@@ -318,115 +318,98 @@ static int open_dbd(status_data *d)
 
 /* ---- JSON --------------------------------------------------------------- */
 
-static json_t *jstr(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static int write_cb(const char *buf, size_t size, void *data)
-{
-    return ap_rwrite(buf, (int)size, data) < 0 ? -1 : 0;
-}
-
-static void send_json(status_data *d)
+static int send_json(status_data *d)
 {
     request_rec *r = d->r;
     apr_pool_t *p = r->pool;
-    json_t *root = json_object(), *a, *o;
+    mb_json *root = mb_json_object(p), *a, *o;
+    const char *text;
+    apr_size_t len;
     int i;
 
-    json_object_set_new(root, "generated",
-                        json_string(utc(p, d->now)));
-    o = json_object();
-    json_object_set_new(o, "path", jstr(d->sp.path));
-    json_object_set_new(o, "user", jstr(d->sp.user));
-    json_object_set_new(o, "stream", jstr(d->sp.stream));
-    json_object_set_new(root, "filters", o);
+    mb_json_set_str(root, "generated", utc(p, d->now));
+    o = mb_json_set_object(root, "filters");
+    mb_json_set_str(o, "path", d->sp.path);
+    mb_json_set_str(o, "user", d->sp.user);
+    mb_json_set_str(o, "stream", d->sp.stream);
 
-    a = json_array();
+    o = mb_json_set_object(root, "live");
+    mb_json_set_int(o, "minutes", d->sp.live);
+    a = mb_json_set_array(o, "streams");
+    mb_json_set_str(o, "error", d->live_error);
     for (i = 0; i < d->live->nelts; i++) {
         live_row *l = &((live_row *)d->live->elts)[i];
-        o = json_object();
-        json_object_set_new(o, "id", jstr(l->id));
-        json_object_set_new(o, "name", jstr(l->name));
-        json_object_set_new(o, "owner", jstr(l->owner));
-        json_object_set_new(o, "start_date",
-                            l->started ? json_string(utc(
-                                             p, l->started))
-                                       : json_null());
-        json_object_set_new(o, "duration_seconds",
-                            l->started ? json_integer(apr_time_sec(
-                                             d->now - l->started))
-                                       : json_null());
-        json_object_set_new(o, "viewers", json_integer(l->viewers));
-        json_object_set_new(o, "requests", json_integer(l->requests));
-        json_array_append_new(a, o);
+        mb_json *s = mb_json_push_object(a);
+        mb_json_set_str(s, "id", l->id);
+        mb_json_set_str(s, "name", l->name);
+        mb_json_set_str(s, "owner", l->owner);
+        mb_json_set_str(s, "start_date",
+                        l->started ? utc(p, l->started) : NULL);
+        if (l->started) {
+            mb_json_set_int(s, "duration_seconds",
+                            apr_time_sec(d->now - l->started));
+        }
+        else {
+            mb_json_set_null(s, "duration_seconds");
+        }
+        mb_json_set_int(s, "viewers", l->viewers);
+        mb_json_set_int(s, "requests", l->requests);
     }
-    o = json_object();
-    json_object_set_new(o, "minutes", json_integer(d->sp.live));
-    json_object_set_new(o, "streams", a);
-    json_object_set_new(o, "error", jstr(d->live_error));
-    json_object_set_new(root, "live", o);
 
-    o = json_object();
-    json_object_set_new(o, "minutes", json_integer(d->sp.period));
-    json_object_set_new(o, "requests", json_integer(d->requests));
-    json_object_set_new(o, "viewers", json_integer(d->viewers));
-    json_object_set_new(o, "bytes", json_integer(d->bytes));
-    a = json_array();
+    o = mb_json_set_object(root, "period");
+    mb_json_set_int(o, "minutes", d->sp.period);
+    mb_json_set_int(o, "requests", d->requests);
+    mb_json_set_int(o, "viewers", d->viewers);
+    mb_json_set_int(o, "bytes", d->bytes);
+    a = mb_json_set_array(o, "most_watched");
     for (i = 0; i < d->top->nelts; i++) {
         top_row *t = &((top_row *)d->top->elts)[i];
-        json_array_append_new(a, json_pack("{s:s?,s:I,s:I,s:I}", "path",
-                                           t->path, "requests",
-                                           (json_int_t)t->requests,
-                                           "viewers", (json_int_t)t->viewers,
-                                           "bytes", (json_int_t)t->bytes));
+        mb_json *m = mb_json_push_object(a);
+        mb_json_set_str(m, "path", t->path);
+        mb_json_set_int(m, "requests", t->requests);
+        mb_json_set_int(m, "viewers", t->viewers);
+        mb_json_set_int(m, "bytes", t->bytes);
     }
-    json_object_set_new(o, "most_watched", a);
-    json_object_set_new(root, "period", o);
 
-    o = json_object();
-    json_object_set_new(o, "first_minute",
-                        json_string(utc(
-                            p, d->chart_first * MINUTE_US)));
-    a = json_array();
+    o = mb_json_set_object(root, "chart");
+    mb_json_set_str(o, "first_minute", utc(p, d->chart_first * MINUTE_US));
+    a = mb_json_set_array(o, "per_minute");
     for (i = 0; i < d->sp.chart; i++) {
-        json_array_append_new(a, json_integer(d->chart[i]));
+        mb_json_push_int(a, d->chart[i]);
     }
-    json_object_set_new(o, "per_minute", a);
-    json_object_set_new(root, "chart", o);
 
-    a = json_array();
+    o = mb_json_set_object(root, "log");
+    mb_json_set_int(o, "page", d->sp.page);
+    mb_json_set_int(o, "per_page", d->sp.per_page);
+    mb_json_set_bool(o, "has_more", d->has_more);
+    a = mb_json_set_array(o, "rows");
     for (i = 0; i < d->log->nelts; i++) {
         log_row *l = &((log_row *)d->log->elts)[i];
-        o = json_object();
-        json_object_set_new(o, "id", json_integer(l->id));
-        json_object_set_new(o, "time",
-                            json_string(utc(p, l->time_us)));
-        json_object_set_new(o, "time_us", json_integer(l->time_us));
-        json_object_set_new(o, "method", jstr(l->method));
-        json_object_set_new(o, "path", jstr(l->path));
-        json_object_set_new(o, "stream_id", jstr(l->stream));
-        json_object_set_new(o, "user", jstr(l->user));
-        json_object_set_new(o, "authenticated", json_boolean(l->auth));
-        json_object_set_new(o, "client_ip", jstr(l->ip));
-        json_object_set_new(o, "range", jstr(l->range));
-        json_object_set_new(o, "status", json_integer(l->status));
-        json_object_set_new(o, "bytes", json_integer(l->bytes));
-        json_object_set_new(o, "user_agent", jstr(l->ua));
-        json_array_append_new(a, o);
+        mb_json *w = mb_json_push_object(a);
+        mb_json_set_int(w, "id", l->id);
+        mb_json_set_str(w, "time", utc(p, l->time_us));
+        mb_json_set_int(w, "time_us", l->time_us);
+        mb_json_set_str(w, "method", l->method);
+        mb_json_set_str(w, "path", l->path);
+        mb_json_set_str(w, "stream_id", l->stream);
+        mb_json_set_str(w, "user", l->user);
+        mb_json_set_bool(w, "authenticated", l->auth);
+        mb_json_set_str(w, "client_ip", l->ip);
+        mb_json_set_str(w, "range", l->range);
+        mb_json_set_int(w, "status", l->status);
+        mb_json_set_int(w, "bytes", l->bytes);
+        mb_json_set_str(w, "user_agent", l->ua);
     }
-    o = json_object();
-    json_object_set_new(o, "page", json_integer(d->sp.page));
-    json_object_set_new(o, "per_page", json_integer(d->sp.per_page));
-    json_object_set_new(o, "has_more", json_boolean(d->has_more));
-    json_object_set_new(o, "rows", a);
-    json_object_set_new(root, "log", o);
 
+    if ((text = mb_json_dump_flags(p, root, MB_JSON_ASCII, &len)) == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(1500) "status: cannot build the JSON answer");
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
     ap_set_content_type(r, "application/json");
-    json_dump_callback(root, write_cb, r, JSON_COMPACT | JSON_ENSURE_ASCII);
+    ap_rwrite(text, (int)len, r);
     ap_rputs("\n", r);
-    json_decref(root);
+    return OK;
 }
 
 /* ---- HTML --------------------------------------------------------------- */
@@ -730,10 +713,8 @@ int mb_status_handler(request_rec *r)
         return OK;
     }
     if (d->sp.json) {
-        send_json(d);
+        return send_json(d);
     }
-    else {
-        send_html(d);
-    }
+    send_html(d);
     return OK;
 }

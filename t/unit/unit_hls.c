@@ -95,6 +95,23 @@ int main(void)
        && strstr(vod, "seg2.ts") && !strstr(vod, "seg3.ts"),
        "vod: only the segments still present");
 
+    /* found by t/fuzz/fuzz_journal.c: a journal duration is bounded as a
+     * playlist's is (else (int)ceil() of the target duration is undefined
+     * behaviour), and by t/fuzz/fuzz_hls.c: a NUL byte cut the URIs */
+    j = mb_hls_journal_parse(p, "1e308\t0\tbig.ts\ninf\t0\tinf.ts\n"
+                                "nan\t0\tnan.ts\n-1\t0\tneg.ts\n"
+                                "86401\t0\tlong.ts\n2.0\t0\tok.ts\n");
+    ok(j->nelts == 1 && !strcmp(APR_ARRAY_IDX(j, 0, mb_hls_segment).uri,
+                                "ok.ts"),
+       "journal: durations outside 0..86400 are not lines of ours (%d)",
+       j->nelts);
+    vod = mb_hls_vod_playlist(p, j, NULL, NULL);
+    ok(strstr(vod, "#EXT-X-TARGETDURATION:2\n") != NULL,
+       "vod of that journal: a defined target duration");
+    b = NULL;
+    ok(mb_hls_parse(p, "#EXTM3U\n#EXTINF:2,\nseg0.ts\0x.ts\n", 32, &b) == -1,
+       "a playlist with a NUL byte is not a playlist");
+
     apr_pool_destroy(p);
     apr_terminate();
     return done_testing();

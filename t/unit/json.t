@@ -1,0 +1,3 @@
+#!/usr/bin/perl
+# C unit tests of src/json.c (TAP from build/unit_json)
+exec "build/unit_json" or die "cannot run build/unit_json: $!";
