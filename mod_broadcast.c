@@ -109,6 +109,7 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_log_transaction(mb_watch_log_transaction, NULL, NULL,
                             APR_HOOK_MIDDLE);
     mb_watch_register_filter();
+    mb_video_register_filter();
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_owner_provider,

@@ -5,7 +5,12 @@
  * Single ranges are answered here, capped at BroadcastMaxChunk.  Requests
  * with several ranges get the whole file as a 200 brigade and httpd's own
  * byterange filter builds the multipart/byteranges answer, with MaxRanges,
- * MaxRangeOverlaps and MaxRangeReversals still in force.
+ * MaxRangeOverlaps and MaxRangeReversals still in force.  So does every
+ * request whose body a content filter may change (mod_deflate,
+ * mod_substitute, INCLUDES...), a subrequest, and any request under
+ * "MaxRanges none": there the byterange filter cuts what the client gets,
+ * exactly as for a static file, and only the cap is ours (a small filter
+ * just ahead of it narrows a single range to BroadcastMaxChunk).
  */
 #include "mod_broadcast.h"
 #include "mb_path.h"
@@ -168,6 +173,69 @@ int mb_video_handler(request_rec *r)
                                 ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
 }
 
+/* ---- ranges the core's byterange filter cuts ---------------------------- */
+
+static ap_filter_rec_t *range_cap_filter_handle;
+
+/* Whether httpd's byterange filter, not this handler, must answer the Range
+ * header.  The handler cuts the file itself only when the bytes it passes
+ * are the bytes the client gets: no filter of a content type (below
+ * AP_FTYPE_PROTOCOL: mod_deflate, mod_substitute, mod_include, mod_filter's
+ * chains, mod_headers, ...) stands ahead of the protocol filters, so none
+ * can change the body; output filters are kept sorted by type, so the
+ * first one tells.  A filter that may leave the body alone (mod_deflate
+ * without Accept-Encoding) counts too: the core then cuts the unchanged
+ * body, which is as exact, at the cost of the cap's filter below.  Not in
+ * a subrequest either (its body is part of the main response, which alone
+ * has the byterange filter), and not under "MaxRanges none", where the
+ * core ignores even a single range. */
+static int ranges_for_core(request_rec *r, const core_dir_config *core)
+{
+    return r->main != NULL
+        || r->output_filters->frec->ftype < AP_FTYPE_PROTOCOL
+        || core->max_ranges == AP_MAXRANGES_NORANGES;
+}
+
+/* BroadcastMaxChunk where the core cuts: just ahead of the byterange filter
+ * (all content filters done), look at the body it will cut as it does (the
+ * whole brigade up to EOS, every length known; otherwise it steps aside and
+ * sends everything, and so do we), and narrow a single range that is longer
+ * than the cap to its first `cap` bytes.  Runs once. */
+static apr_status_t range_cap_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    const apr_off_t *cap = f->ctx;
+    apr_bucket *e;
+    apr_off_t clength = 0;
+    uint64_t first = 0, last = 0, capped;
+
+    for (e = APR_BRIGADE_FIRST(bb);
+         e != APR_BRIGADE_SENTINEL(bb) && !APR_BUCKET_IS_EOS(e)
+             && e->length != (apr_size_t)-1;
+         e = APR_BUCKET_NEXT(e)) {
+        clength += e->length;
+    }
+    if (e != APR_BRIGADE_SENTINEL(bb) && APR_BUCKET_IS_EOS(e) && clength > 0
+        && mb_range_parse(apr_table_get(r->headers_in, "Range"),
+                          (uint64_t)clength, &first, &last)
+           == MB_RANGE_SINGLE
+        && (capped = mb_range_cap(first, last, (uint64_t)*cap)) != last) {
+        apr_table_setn(r->headers_in, "Range",
+                       apr_psprintf(r->pool, "bytes=%" APR_UINT64_T_FMT "-%"
+                                    APR_UINT64_T_FMT, first, capped));
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+void mb_video_register_filter(void)
+{
+    /* after every content filter, before BYTERANGE (AP_FTYPE_PROTOCOL) */
+    range_cap_filter_handle = ap_register_output_filter(
+        "BROADCAST_RANGE_CAP", range_cap_filter, NULL,
+        AP_FTYPE_PROTOCOL - 1);
+}
+
 int mb_serve_file(request_rec *r, apr_off_t cap)
 {
     core_dir_config *core;
@@ -213,6 +281,23 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
      * byterange filter cut our 200 answer behind our back. */
     apr_table_unset(r->headers_in, "Request-Range");
     range = apr_table_get(r->headers_in, "Range");
+    if (range && ranges_for_core(r, core)) {
+        /* the whole file, as the core's default handler sends it (on HEAD
+         * too: the byterange filter needs the length to answer 206) */
+        if (cap > 0 && !r->main) {
+            apr_off_t *c = apr_palloc(r->pool, sizeof(*c));
+            *c = cap;
+            ap_add_output_filter_handle(range_cap_filter_handle, c, r,
+                                        r->connection);
+        }
+        ap_set_content_length(r, size);
+        bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+        if (size > 0) {
+            apr_brigade_insert_file(bb, fd, 0, size, r->pool);
+        }
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
+        return ap_pass_brigade_fchk(r, bb, NULL);
+    }
     if (range && ap_condition_if_range(r, r->headers_out)
                      != AP_CONDITION_NOMATCH) {
         kind = mb_range_parse(range, (uint64_t)size, &first, &last);
