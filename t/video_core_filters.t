@@ -114,6 +114,27 @@ for my $ae ([ 'Accept-Encoding' => 'gzip' ], []) {
     }
 }
 
+# A subrequest (an SSI include of a video URL) sends the whole file: the
+# Range header it inherits belongs to the main response
+{
+    my %inc = (core => '/cmp-core/plain/byteranges.txt',
+               map => '/cmp-map/plain/byteranges.txt',
+               query => '/cmp-q/plain/?path=byteranges.txt');
+    write_cmp_file("inc-$_.txt", "[<!--#include virtual=\"$inc{$_}\" -->]\n")
+        for keys %inc;
+    for my $h ([], [ Range => 'bytes=0-9' ], [ Range => 'bytes=-5' ]) {
+        my $label = @$h ? $h->[1] : 'no Range';
+        my $core = Apache::TestRequest::GET('/cmp-core/includes/inc-core.txt', @$h);
+        is $core->content, "[$content]\n",
+            "include of the core's file ($label): the whole file";
+        for my $mode (qw(map query)) {
+            my $r = Apache::TestRequest::GET("/cmp-core/includes/inc-$mode.txt", @$h);
+            ok $r->code == $core->code && $r->content eq $core->content,
+                "include of broadcast-video ($mode, $label): as the core's";
+        }
+    }
+}
+
 # BroadcastMaxChunk where the core cuts: a single range is narrowed to the
 # cap on the transformed body, the answer being the core's for the
 # narrowed range
