@@ -246,7 +246,7 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
     uint64_t first = 0, last = 0;
     const char *range;
     mb_range_e kind = MB_RANGE_NONE;
-    int status;
+    int status, for_core = 0;       /* httpd's byterange filter answers */
 
     if (r->finfo.filetype != APR_REG) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -282,24 +282,16 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
     apr_table_unset(r->headers_in, "Request-Range");
     range = apr_table_get(r->headers_in, "Range");
     if (range && ranges_for_core(r, core)) {
-        /* the whole file, as the core's default handler sends it (on HEAD
-         * too: the byterange filter needs the length to answer 206) */
+        for_core = 1;               /* the whole file; kind stays NONE */
         if (cap > 0 && !r->main) {
             apr_off_t *c = apr_palloc(r->pool, sizeof(*c));
             *c = cap;
             ap_add_output_filter_handle(range_cap_filter_handle, c, r,
                                         r->connection);
         }
-        ap_set_content_length(r, size);
-        bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-        if (size > 0) {
-            apr_brigade_insert_file(bb, fd, 0, size, r->pool);
-        }
-        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
-        return ap_pass_brigade_fchk(r, bb, NULL);
     }
-    if (range && ap_condition_if_range(r, r->headers_out)
-                     != AP_CONDITION_NOMATCH) {
+    else if (range && ap_condition_if_range(r, r->headers_out)
+                          != AP_CONDITION_NOMATCH) {
         kind = mb_range_parse(range, (uint64_t)size, &first, &last);
     }
     switch (kind) {
@@ -322,12 +314,14 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
                       APR_OFF_T_FMT " bytes)", r->filename, size);
         return HTTP_RANGE_NOT_SATISFIABLE;
     case MB_RANGE_MULTI:
-        length = size;              /* the byterange filter takes over */
+        for_core = 1;               /* the byterange filter takes over */
+        length = size;
         break;
     default:
         /* absent, invalid, or If-Range did not match: the whole file, and
-         * the byterange filter must not reinterpret the header */
-        if (range) {
+         * the byterange filter must not reinterpret the header (unless it
+         * is the one to answer it) */
+        if (range && !for_core) {
             apr_table_unset(r->headers_in, "Range");
         }
         length = size;
@@ -336,7 +330,10 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
 
     ap_set_content_length(r, length);
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    if (!r->header_only && length > 0) {
+    /* The byterange filter cuts from this brigade, on HEAD too: without the
+     * file it would see no length and answer 200 where the core says 206
+     * (the HTTP header filter drops the body of a HEAD). */
+    if ((!r->header_only || for_core) && length > 0) {
         apr_brigade_insert_file(bb, fd, start, length, r->pool);
     }
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
