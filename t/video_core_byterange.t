@@ -104,6 +104,26 @@ for my $h ('0-1,1000-1001', '1000-1100,100-200', '1000-1100,100-200,2000-2200',
     }
 }
 
+# Single ranges the handler cuts itself: the core's answer, in both modes
+# (GET and HEAD, with If-Range matching and not)
+{
+    my ($c) = both('long.txt', [], 'no Range');
+    my ($etag, $lm) = ($c->header('ETag'), $c->header('Last-Modified'));
+    for my $h ('bytes=0-0', 'bytes=0-1', 'bytes=100-199', 'bytes=-500',
+               'bytes=39000-', 'bytes=10-999999', 'BYTES=5-6', 'bytes=0-',
+               'bytes=-99999', 'bytes=0-1,', 'bytes=40001-', 'bytes=200-100',
+               'pages=0-1', 'bytes=0-1,,5-6') {
+        both('long.txt', [ Range => $h ], "single '$h'");
+        both('long.txt', [ Range => $h ], "single '$h' HEAD", 'HEAD');
+        both('long.txt', [ Range => $h, 'If-Range' => $etag ],
+             "single '$h' If-Range ETag");
+        both('long.txt', [ Range => $h, 'If-Range' => $lm ],
+             "single '$h' If-Range date");
+        both('long.txt', [ Range => $h, 'If-Range' => '"other"' ],
+             "single '$h' If-Range other");
+    }
+}
+
 # HEAD with several ranges: the headers of the 206 multipart answer, as
 # the core's (the module sent no body to the byterange filter, so 200)
 for my $h ('0-1,1000-1001', '0-100,70-100,1000-1001', '0-1,-1') {
