@@ -205,17 +205,12 @@ static apr_status_t range_cap_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
     const apr_off_t *cap = f->ctx;
-    apr_bucket *e;
-    apr_off_t clength = 0;
+    apr_off_t clength = -1;
     uint64_t first = 0, last = 0, capped;
 
-    for (e = APR_BRIGADE_FIRST(bb);
-         e != APR_BRIGADE_SENTINEL(bb) && !APR_BUCKET_IS_EOS(e)
-             && e->length != (apr_size_t)-1;
-         e = APR_BUCKET_NEXT(e)) {
-        clength += e->length;
-    }
-    if (e != APR_BRIGADE_SENTINEL(bb) && APR_BUCKET_IS_EOS(e) && clength > 0
+    /* read_all 0: a bucket of unknown length gives -1 */
+    if (!APR_BRIGADE_EMPTY(bb) && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))
+        && apr_brigade_length(bb, 0, &clength) == APR_SUCCESS && clength > 0
         && mb_range_parse(apr_table_get(r->headers_in, "Range"),
                           (uint64_t)clength, &first, &last)
            == MB_RANGE_SINGLE
