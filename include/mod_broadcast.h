@@ -50,13 +50,14 @@ int mb_video_handler(request_rec *r);
  * requests and a file bucket; a single range is cut at `cap` bytes (0: no
  * cap).  Returns the handler's status. */
 int mb_serve_file(request_rec *r, apr_off_t cap);
-/* The output filter that applies that cap where httpd's byterange filter
- * cuts the range (src/video.c); called from the hook registration. */
-void mb_video_register_filter(void);
 
 #define MB_HANDLER_VIDEO "broadcast-video"
 #define MB_HANDLER_STATUS "broadcast-status"
 #define MB_DEFAULT_PATH_PARAM "path"
 #define MB_DEFAULT_MAX_CHUNK ((apr_off_t)8 * 1024 * 1024)
+
+/* The output filter that applies BroadcastMaxChunk where httpd's byterange
+ * filter cuts the range (src/video.c); called from the hook registration. */
+void mb_video_register_filter(void);
 
 #endif /* MOD_BROADCAST_H */

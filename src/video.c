@@ -189,8 +189,10 @@ static ap_filter_rec_t *range_cap_filter_handle;
  * a subrequest either (its body is part of the main response, which alone
  * has the byterange filter), and not under "MaxRanges none", where the
  * core ignores even a single range. */
-static int ranges_for_core(request_rec *r, const core_dir_config *core)
+static int ranges_for_core(request_rec *r)
 {
+    const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+
     return r->main != NULL
         || r->output_filters->frec->ftype < AP_FTYPE_PROTOCOL
         || core->max_ranges == AP_MAXRANGES_NORANGES;
@@ -276,7 +278,7 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
      * byterange filter cut our 200 answer behind our back. */
     apr_table_unset(r->headers_in, "Request-Range");
     range = apr_table_get(r->headers_in, "Range");
-    if (range && ranges_for_core(r, core)) {
+    if (range && ranges_for_core(r)) {
         for_core = 1;               /* the whole file; kind stays NONE */
         if (cap > 0 && !r->main) {
             apr_off_t *c = apr_palloc(r->pool, sizeof(*c));
