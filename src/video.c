@@ -24,6 +24,66 @@
 
 APLOG_USE_MODULE(broadcast);
 
+/* ---- ranges the core's byterange filter cuts ---------------------------- */
+
+static ap_filter_rec_t *range_cap_filter_handle;
+
+/* Whether httpd's byterange filter, not this handler, must answer the Range
+ * header.  The handler cuts the file itself only when the bytes it passes
+ * are the bytes the client gets: no filter of a content type (below
+ * AP_FTYPE_PROTOCOL: mod_deflate, mod_substitute, mod_include, mod_filter's
+ * chains, mod_headers, ...) stands ahead of the protocol filters, so none
+ * can change the body; output filters are kept sorted by type, so the
+ * first one tells.  A filter that may leave the body alone (mod_deflate
+ * without Accept-Encoding) counts too: the core then cuts the unchanged
+ * body, which is as exact, at the cost of the cap's filter below.  Not in
+ * a subrequest either (its body is part of the main response, which alone
+ * has the byterange filter), and not under "MaxRanges none", where the
+ * core ignores even a single range. */
+static int ranges_for_core(request_rec *r)
+{
+    const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+
+    return r->main != NULL
+        || r->output_filters->frec->ftype < AP_FTYPE_PROTOCOL
+        || core->max_ranges == AP_MAXRANGES_NORANGES;
+}
+
+/* BroadcastMaxChunk where the core cuts: just ahead of the byterange filter
+ * (all content filters done), look at the body it will cut as it does (the
+ * whole brigade up to EOS, every length known; otherwise it steps aside and
+ * sends everything, and so do we), and narrow a single range that is longer
+ * than the cap to its first `cap` bytes.  Runs once. */
+static apr_status_t range_cap_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    const apr_off_t *cap = f->ctx;
+    apr_off_t clength = -1;
+    uint64_t first = 0, last = 0, capped;
+
+    /* read_all 0: a bucket of unknown length gives -1 */
+    if (!APR_BRIGADE_EMPTY(bb) && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))
+        && apr_brigade_length(bb, 0, &clength) == APR_SUCCESS && clength > 0
+        && mb_range_parse(apr_table_get(r->headers_in, "Range"),
+                          (uint64_t)clength, &first, &last)
+           == MB_RANGE_SINGLE
+        && (capped = mb_range_cap(first, last, (uint64_t)*cap)) != last) {
+        apr_table_setn(r->headers_in, "Range",
+                       apr_psprintf(r->pool, "bytes=%" APR_UINT64_T_FMT "-%"
+                                    APR_UINT64_T_FMT, first, capped));
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+void mb_video_register_filter(void)
+{
+    /* after every content filter, before BYTERANGE (AP_FTYPE_PROTOCOL) */
+    range_cap_filter_handle = ap_register_output_filter(
+        "BROADCAST_RANGE_CAP", range_cap_filter, NULL,
+        AP_FTYPE_PROTOCOL - 1);
+}
+
 /* Media types for streaming files that mod_mime's default table gets
  * wrong or lacks (Debian maps .ts to Qt Linguist). Used only when mod_mime
  * gave nothing or that known-wrong answer; AddType always wins. */
@@ -171,66 +231,6 @@ int mb_video_handler(request_rec *r)
     }
     return mb_serve_file(r, conf->max_chunk == MB_UNSET
                                 ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
-}
-
-/* ---- ranges the core's byterange filter cuts ---------------------------- */
-
-static ap_filter_rec_t *range_cap_filter_handle;
-
-/* Whether httpd's byterange filter, not this handler, must answer the Range
- * header.  The handler cuts the file itself only when the bytes it passes
- * are the bytes the client gets: no filter of a content type (below
- * AP_FTYPE_PROTOCOL: mod_deflate, mod_substitute, mod_include, mod_filter's
- * chains, mod_headers, ...) stands ahead of the protocol filters, so none
- * can change the body; output filters are kept sorted by type, so the
- * first one tells.  A filter that may leave the body alone (mod_deflate
- * without Accept-Encoding) counts too: the core then cuts the unchanged
- * body, which is as exact, at the cost of the cap's filter below.  Not in
- * a subrequest either (its body is part of the main response, which alone
- * has the byterange filter), and not under "MaxRanges none", where the
- * core ignores even a single range. */
-static int ranges_for_core(request_rec *r)
-{
-    const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
-
-    return r->main != NULL
-        || r->output_filters->frec->ftype < AP_FTYPE_PROTOCOL
-        || core->max_ranges == AP_MAXRANGES_NORANGES;
-}
-
-/* BroadcastMaxChunk where the core cuts: just ahead of the byterange filter
- * (all content filters done), look at the body it will cut as it does (the
- * whole brigade up to EOS, every length known; otherwise it steps aside and
- * sends everything, and so do we), and narrow a single range that is longer
- * than the cap to its first `cap` bytes.  Runs once. */
-static apr_status_t range_cap_filter(ap_filter_t *f, apr_bucket_brigade *bb)
-{
-    request_rec *r = f->r;
-    const apr_off_t *cap = f->ctx;
-    apr_off_t clength = -1;
-    uint64_t first = 0, last = 0, capped;
-
-    /* read_all 0: a bucket of unknown length gives -1 */
-    if (!APR_BRIGADE_EMPTY(bb) && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))
-        && apr_brigade_length(bb, 0, &clength) == APR_SUCCESS && clength > 0
-        && mb_range_parse(apr_table_get(r->headers_in, "Range"),
-                          (uint64_t)clength, &first, &last)
-           == MB_RANGE_SINGLE
-        && (capped = mb_range_cap(first, last, (uint64_t)*cap)) != last) {
-        apr_table_setn(r->headers_in, "Range",
-                       apr_psprintf(r->pool, "bytes=%" APR_UINT64_T_FMT "-%"
-                                    APR_UINT64_T_FMT, first, capped));
-    }
-    ap_remove_output_filter(f);
-    return ap_pass_brigade(f->next, bb);
-}
-
-void mb_video_register_filter(void)
-{
-    /* after every content filter, before BYTERANGE (AP_FTYPE_PROTOCOL) */
-    range_cap_filter_handle = ap_register_output_filter(
-        "BROADCAST_RANGE_CAP", range_cap_filter, NULL,
-        AP_FTYPE_PROTOCOL - 1);
 }
 
 int mb_serve_file(request_rec *r, apr_off_t cap)
