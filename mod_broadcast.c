@@ -123,6 +123,7 @@ static void mb_register_hooks(apr_pool_t *p)
     mb_authz_owner_register_filter();
     ap_hook_insert_error_filter(mb_authz_owner_insert_error_filter, NULL, NULL,
                                 APR_HOOK_MIDDLE);
+    mb_video_register_filter();
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_owner_provider,

@@ -56,4 +56,8 @@ int mb_serve_file(request_rec *r, apr_off_t cap);
 #define MB_DEFAULT_PATH_PARAM "path"
 #define MB_DEFAULT_MAX_CHUNK ((apr_off_t)8 * 1024 * 1024)
 
+/* The output filter that applies BroadcastMaxChunk where httpd's byterange
+ * filter cuts the range (src/video.c); called from the hook registration. */
+void mb_video_register_filter(void);
+
 #endif /* MOD_BROADCAST_H */

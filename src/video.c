@@ -5,7 +5,12 @@
  * Single ranges are answered here, capped at BroadcastMaxChunk.  Requests
  * with several ranges get the whole file as a 200 brigade and httpd's own
  * byterange filter builds the multipart/byteranges answer, with MaxRanges,
- * MaxRangeOverlaps and MaxRangeReversals still in force.
+ * MaxRangeOverlaps and MaxRangeReversals still in force.  So does every
+ * request whose body a content filter may change (mod_deflate,
+ * mod_substitute, INCLUDES...), a subrequest, and any request under
+ * "MaxRanges none": there the byterange filter cuts what the client gets,
+ * exactly as for a static file, and only the cap is ours (a small filter
+ * just ahead of it narrows a single range to BroadcastMaxChunk).
  */
 #include "mod_broadcast.h"
 #include "mb_path.h"
@@ -18,6 +23,66 @@
 #include <apr_strings.h>
 
 APLOG_USE_MODULE(broadcast);
+
+/* ---- ranges the core's byterange filter cuts ---------------------------- */
+
+static ap_filter_rec_t *range_cap_filter_handle;
+
+/* Whether httpd's byterange filter, not this handler, must answer the Range
+ * header.  The handler cuts the file itself only when the bytes it passes
+ * are the bytes the client gets: no filter of a content type (below
+ * AP_FTYPE_PROTOCOL: mod_deflate, mod_substitute, mod_include, mod_filter's
+ * chains, mod_headers, ...) stands ahead of the protocol filters, so none
+ * can change the body; output filters are kept sorted by type, so the
+ * first one tells.  A filter that may leave the body alone (mod_deflate
+ * without Accept-Encoding) counts too: the core then cuts the unchanged
+ * body, which is as exact, at the cost of the cap's filter below.  Not in
+ * a subrequest either (its body is part of the main response, which alone
+ * has the byterange filter), and not under "MaxRanges none", where the
+ * core ignores even a single range. */
+static int ranges_for_core(request_rec *r)
+{
+    const core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+
+    return r->main != NULL
+        || r->output_filters->frec->ftype < AP_FTYPE_PROTOCOL
+        || core->max_ranges == AP_MAXRANGES_NORANGES;
+}
+
+/* BroadcastMaxChunk where the core cuts: just ahead of the byterange filter
+ * (all content filters done), look at the body it will cut as it does (the
+ * whole brigade up to EOS, every length known; otherwise it steps aside and
+ * sends everything, and so do we), and narrow a single range that is longer
+ * than the cap to its first `cap` bytes.  Runs once. */
+static apr_status_t range_cap_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    const apr_off_t *cap = f->ctx;
+    apr_off_t clength = -1;
+    uint64_t first = 0, last = 0, capped;
+
+    /* read_all 0: a bucket of unknown length gives -1 */
+    if (!APR_BRIGADE_EMPTY(bb) && APR_BUCKET_IS_EOS(APR_BRIGADE_LAST(bb))
+        && apr_brigade_length(bb, 0, &clength) == APR_SUCCESS && clength > 0
+        && mb_range_parse(apr_table_get(r->headers_in, "Range"),
+                          (uint64_t)clength, &first, &last)
+           == MB_RANGE_SINGLE
+        && (capped = mb_range_cap(first, last, (uint64_t)*cap)) != last) {
+        apr_table_setn(r->headers_in, "Range",
+                       apr_psprintf(r->pool, "bytes=%" APR_UINT64_T_FMT "-%"
+                                    APR_UINT64_T_FMT, first, capped));
+    }
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+void mb_video_register_filter(void)
+{
+    /* after every content filter, before BYTERANGE (AP_FTYPE_PROTOCOL) */
+    range_cap_filter_handle = ap_register_output_filter(
+        "BROADCAST_RANGE_CAP", range_cap_filter, NULL,
+        AP_FTYPE_PROTOCOL - 1);
+}
 
 /* Media types for streaming files that mod_mime's default table gets
  * wrong or lacks (Debian maps .ts to Qt Linguist). Used only when mod_mime
@@ -178,7 +243,7 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
     uint64_t first = 0, last = 0;
     const char *range;
     mb_range_e kind = MB_RANGE_NONE;
-    int status;
+    int status, for_core = 0;       /* httpd's byterange filter answers */
 
     if (r->finfo.filetype != APR_REG) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -213,8 +278,17 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
      * byterange filter cut our 200 answer behind our back. */
     apr_table_unset(r->headers_in, "Request-Range");
     range = apr_table_get(r->headers_in, "Range");
-    if (range && ap_condition_if_range(r, r->headers_out)
-                     != AP_CONDITION_NOMATCH) {
+    if (range && ranges_for_core(r)) {
+        for_core = 1;               /* the whole file; kind stays NONE */
+        if (cap > 0 && !r->main) {
+            apr_off_t *c = apr_palloc(r->pool, sizeof(*c));
+            *c = cap;
+            ap_add_output_filter_handle(range_cap_filter_handle, c, r,
+                                        r->connection);
+        }
+    }
+    else if (range && ap_condition_if_range(r, r->headers_out)
+                          != AP_CONDITION_NOMATCH) {
         kind = mb_range_parse(range, (uint64_t)size, &first, &last);
     }
     switch (kind) {
@@ -237,12 +311,14 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
                       APR_OFF_T_FMT " bytes)", r->filename, size);
         return HTTP_RANGE_NOT_SATISFIABLE;
     case MB_RANGE_MULTI:
-        length = size;              /* the byterange filter takes over */
+        for_core = 1;               /* the byterange filter takes over */
+        length = size;
         break;
     default:
         /* absent, invalid, or If-Range did not match: the whole file, and
-         * the byterange filter must not reinterpret the header */
-        if (range) {
+         * the byterange filter must not reinterpret the header (unless it
+         * is the one to answer it) */
+        if (range && !for_core) {
             apr_table_unset(r->headers_in, "Range");
         }
         length = size;
@@ -251,7 +327,10 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
 
     ap_set_content_length(r, length);
     bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    if (!r->header_only && length > 0) {
+    /* The byterange filter cuts from this brigade, on HEAD too: without the
+     * file it would see no length and answer 200 where the core says 206
+     * (the HTTP header filter drops the body of a HEAD). */
+    if ((!r->header_only || for_core) && length > 0) {
         apr_brigade_insert_file(bb, fd, start, length, r->pool);
     }
     APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(bb->bucket_alloc));
