@@ -16,6 +16,8 @@
 #define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
 #define MB_DEFAULT_LIVE_URL "/live"
 #define MB_LIVE_JOURNAL ".journal"
+/* most bytes of client text quoted in a log line */
+#define MB_LIVE_LOG_EXCERPT 48
 
 /* Statements the live handler needs (registered by BroadcastLiveRoot). */
 extern const mb_dbd_stmt mb_live_stmts[];

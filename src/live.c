@@ -236,50 +236,101 @@ static int token_of_other_stream(request_rec *r, ap_dbd_t *dbd,
     return other;
 }
 
-/* 401/403/404/409 for an upload, or OK. */
+/* A short, escaped excerpt of client text for the log: at most
+ * MB_LIVE_LOG_EXCERPT bytes, control characters and quotes escaped. */
+static const char *log_excerpt(apr_pool_t *p, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n <= MB_LIVE_LOG_EXCERPT) {
+        return ap_escape_logitem(p, s);
+    }
+    return apr_pstrcat(p, ap_escape_logitem(p, apr_pstrmemdup(
+                              p, s, MB_LIVE_LOG_EXCERPT)), "...", NULL);
+}
+
+/* The answer to an upload refused before its body was read: the rest of
+ * the body is not read (httpd's ap_discard_request_body() and a kept-alive
+ * connection would wait for every byte of it); the connection is closed
+ * after the answer, httpd's lingering close dropping what still arrives. */
+static int refuse_unread(request_rec *r, int status)
+{
+    if (ap_request_has_body(r)) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+    }
+    return status;
+}
+
+/* Is this token the one of the stream `st`? */
+static int token_matches(const live_stream *st, const char *hash)
+{
+    return st->token_hash != NULL && strlen(st->token_hash) == strlen(hash)
+           && CRYPTO_memcmp(hash, st->token_hash, strlen(hash)) == 0;
+}
+
+/* 401/403/409/503 for an upload, or DECLINED (authorized).
+ *
+ * The token decides, before any byte of the body is read, and the same way
+ * for a known and an unknown stream: no token, or a token of no stream, is
+ * 401 whether the stream exists or not (no stream-id oracle); a token of
+ * another stream is 403.  The database connection is mod_dbd's for just
+ * these queries (ap_dbd_open/ap_dbd_close), never tied to the request
+ * (ap_dbd_acquire would hold it while the body arrives). */
 static int authorize_upload(request_rec *r, const char *id)
 {
     const char *auth = apr_table_get(r->headers_in, "Authorization");
-    const char *token, *hash;
+    const char *token = NULL, *hash;
     ap_dbd_t *dbd;
     live_stream st;
+    stream_e found;
+    int other = 0;
 
-    dbd = mb_dbd_acquire(r);
-    if (dbd == NULL) {
-        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
-                          "the stream database is unavailable");
+    if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+        token = auth + 7;
+        while (*token == ' ') {
+            token++;
+        }
     }
-    switch (load_stream(r, dbd, id, &st)) {
-    case STREAM_DB_ERROR:
-        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
-                          "the stream database is unavailable");
-    case STREAM_UNKNOWN:
+    if (token == NULL || *token == '\0') {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0702) "upload to unknown stream %s", id);
-        return live_error(r, HTTP_NOT_FOUND, "not_found", "no such stream");
-    case STREAM_OK:
-        break;
-    }
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0
-        || *(token = auth + 7) == '\0') {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0703) "upload to %s without a bearer token", id);
+                      MBLOGNO(1200) "upload to %s without a bearer token", id);
         return unauthorized(r, 0, "unauthorized",
                             "an upload token is required (Authorization: Bearer)");
     }
-    hash = mb_live_token_hash(r->pool, token);
-    if (hash == NULL || st.token_hash == NULL
-        || strlen(st.token_hash) != strlen(hash)
-        || CRYPTO_memcmp(hash, st.token_hash, strlen(hash)) != 0) {
-        if (hash && token_of_other_stream(r, dbd, hash, id)) {
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          MBLOGNO(0704) "upload to %s with another stream's "
+    if ((hash = mb_live_token_hash(r->pool, token)) == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    dbd = mb_dbd_open(r->pool, r->server);
+    if (dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(1201) "database unavailable (mod_dbd gave no "
+                      "connection)");
+        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
+                          "the stream database is unavailable");
+    }
+    found = load_stream(r, dbd, id, &st);
+    if (found != STREAM_DB_ERROR
+        && !(found == STREAM_OK && token_matches(&st, hash))) {
+        other = token_of_other_stream(r, dbd, hash, id);
+    }
+    mb_dbd_close(r->server, dbd);
+
+    if (found == STREAM_DB_ERROR) {
+        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
+                          "the stream database is unavailable");
+    }
+    if (found != STREAM_OK || !token_matches(&st, hash)) {
+        if (other) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1202) "upload to %s with another stream's "
                           "token", id);
             return live_error(r, HTTP_FORBIDDEN, "forbidden",
                               "this token is for another stream");
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0705) "upload to %s with a wrong token", id);
+                      MBLOGNO(1203) "upload to %s with a token of no stream "
+                      "(%s)", id, found == STREAM_OK ? "a known stream"
+                                                     : "an unknown stream");
         return unauthorized(r, 1, "unauthorized",
                             "the upload token is not valid");
     }
@@ -609,9 +660,10 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (clen && apr_atoi64(clen) > limit) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0710) "upload of %s refused: %s bytes over "
-                      "the limit", name, clen);
-        return live_error(r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                          "the file is larger than BroadcastLiveMaxUpload");
+                      "the limit", name, log_excerpt(r->pool, clen));
+        return refuse_unread(r, live_error(
+            r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+            "the file is larger than BroadcastLiveMaxUpload"));
     }
 
     tmp = apr_pstrcat(r->pool, dir, "/.upload-XXXXXX", NULL);
@@ -620,7 +672,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(0711) "cannot create a file in %s", dir);
-        return store_error(r, rv);
+        return refuse_unread(r, store_error(r, rv));
     }
     g = apr_palloc(r->pool, sizeof(*g));
     g->p = r->pool;
@@ -634,11 +686,21 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
         rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
                             APR_BLOCK_READ, 65536);
         if (rv != APR_SUCCESS) {
+            int st = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+
             apr_file_close(f);
             ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                           MBLOGNO(0712) "upload of %s cut off after %"
                           APR_OFF_T_FMT " bytes: nothing stored", name, total);
-            return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            r->connection->keepalive = AP_CONN_CLOSE;
+            if (st == AP_FILTER_ERROR) {
+                return st;      /* an input filter answered already */
+            }
+            return st == HTTP_REQUEST_TIME_OUT
+                       ? live_error(r, st, "timeout", "the body arrived too "
+                                    "slowly (see RequestReadTimeout)")
+                       : live_error(r, st, "bad_request",
+                                    "the body could not be read whole");
         }
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
              b = APR_BUCKET_NEXT(b)) {
@@ -868,19 +930,37 @@ int mb_live_handler(request_rec *r)
     case M_DELETE:
         status = authorize_upload(r, id);
         if (status != DECLINED) {
-            return status;
+            return refuse_unread(r, status);
         }
         nk = mb_hls_check_name(name);
+        if (nk != MB_HLS_NAME_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1204) "%s to %s refused: the name \"%s\" "
+                          "is not allowed", r->method, id,
+                          log_excerpt(r->pool, name));
+        }
         if (nk == MB_HLS_NAME_BAD) {
-            return live_error(r, HTTP_BAD_REQUEST, "bad_name",
-                              "file names are [A-Za-z0-9._-], no leading dot");
+            return refuse_unread(r, live_error(
+                r, HTTP_BAD_REQUEST, "bad_name",
+                "file names are [A-Za-z0-9._-], no leading dot"));
         }
         if (nk == MB_HLS_NAME_BAD_EXT) {
-            return live_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "bad_extension",
-                              "allowed: .m3u8 .ts .m4s .mp4 .aac .vtt .jpg");
+            return refuse_unread(r, live_error(
+                r, HTTP_UNSUPPORTED_MEDIA_TYPE, "bad_extension",
+                "allowed: .m3u8 .ts .m4s .mp4 .aac .vtt .jpg"));
         }
         if (r->method_number == M_DELETE) {
-            return live_delete(r, dir, name);
+            return refuse_unread(r, live_delete(r, dir, name));
+        }
+        if (apr_table_get(r->headers_in, "Content-Range") != NULL) {
+            /* a part of a file stored as the whole of it (RFC 9110 14.5) */
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1205) "PUT of %s/%s with Content-Range "
+                          "refused", id, name);
+            return refuse_unread(r, live_error(
+                r, HTTP_BAD_REQUEST, "partial_put",
+                "PUT with Content-Range is not supported: upload the "
+                "whole file"));
         }
         return live_put(r, conf, dir, name);
     default:

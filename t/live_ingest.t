@@ -24,7 +24,8 @@ sub start_local {
 }
 
 # PUT/DELETE/GET with curl: (status, body); %o: token, data (file or
-# string), chunked, method, range, headers
+# string), chunked, method, range, headers (list of 'Name: value'),
+# head (the response's headers too, but Date)
 sub live {
     my ($port, $method, $path, %o) = @_;
     my @cmd = ('curl', '-s', '-o', '-', '-w', '\n%{http_code}', '--max-time', '30',
@@ -34,12 +35,18 @@ sub live {
     push @cmd, '--data-binary', $o{file} ? "\@$o{file}" : $o{data} // ''
         if $method eq 'PUT';
     push @cmd, '-r', $o{range} if $o{range};
+    push @cmd, map { ('-H', $_) } @{ $o{headers} || [] };
+    # head: the status line and the headers that may differ by stream
+    # (Date aside) in front of the body
+    push @cmd, '-D', '-' if $o{head};
     push @cmd, "http://127.0.0.1:$port$path";
     open my $fh, '-|', @cmd or die "curl: $!";
     my $out = do { local $/; <$fh> };
     close $fh;
     $out =~ s/\n(\d{3})\z// or return (0, $out);
-    return ($1, $out);
+    my $status = $1;
+    $out =~ s/^Date: [^\r\n]*\r\n//mi if $o{head};
+    return ($status, $out);
 }
 
 sub leftovers { my ($dir) = @_; opendir my $d, $dir or return (); grep { /^\.(upload|write)-/ } readdir $d }
@@ -93,7 +100,26 @@ for my $e (engines()) {
     is $st, 403, "[$engine] another stream's token: 403";
     ($st) = live($port, 'PUT', '/live/00000000-0000-4000-8000-000000000000/x.ts',
                  token => $T, data => 'x');
-    is $st, 404, "[$engine] unknown stream: 404";
+    is $st, 403, "[$engine] unknown stream, another stream's token: 403 as for a known one";
+
+    # no stream-id oracle: without a valid token, a known and an unknown
+    # stream get the same answer (status, challenge and body)
+    {
+        my $unknown = '/live/' . join('-', '0f0e0d0c', '0b0a', '4908', '8706', '050403020100');
+        for my $t ([undef, 'no token'], ['e' x 64, 'a token of no stream']) {
+            my @known = live($port, 'PUT', "$base/o.ts", token => $t->[0], data => 'x', head => 1);
+            my @other = live($port, 'PUT', "$unknown/o.ts", token => $t->[0], data => 'x', head => 1);
+            is $known[0], 401, "[$engine] $t->[1], known stream: 401";
+            is_deeply \@other, \@known, "[$engine] $t->[1]: the same answer for an unknown stream";
+        }
+    }
+
+    # Content-Range: a part stored as the whole file (RFC 9110 14.5): refused
+    ($st, $body) = live($port, 'PUT', "$base/part.ts", token => $T, data => 'PART',
+                        headers => ['Content-Range: bytes 0-3/100']);
+    is $st, 400, "[$engine] PUT with Content-Range: 400";
+    like $body, qr/"code":"partial_put".*Content-Range/, "[$engine] ... JSON error that says why";
+    ok !-e "$LIVE/$id/part.ts", "[$engine] ... nothing stored";
     ($st, $body) = live($port, 'PUT', "$base/.hidden.ts", token => $T, data => 'x');
     is $st, 400, "[$engine] name with a leading dot: 400";
     ($st) = live($port, 'PUT', "$base/bad%20name.ts", token => $T, data => 'x');
