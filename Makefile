@@ -35,7 +35,8 @@ APR_LIBS   = $(shell apr-1-config --link-ld --libs 2>/dev/null) \
 UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_hls build/unit_uuid build/unit_time build/unit_s3 \
              build/unit_sts build/unit_validate build/unit_secret \
-             build/unit_html build/unit_chart build/unit_status build/unit_text
+             build/unit_html build/unit_chart build/unit_status build/unit_text \
+             build/unit_hls_validate
 
 .PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
 

@@ -18,6 +18,8 @@
 #define MB_LIVE_JOURNAL ".journal"
 /* most bytes of client text quoted in a log line */
 #define MB_LIVE_LOG_EXCERPT 48
+/* the largest playlist a broadcaster may upload (it is read whole) */
+#define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
 
 /* Statements the live handler needs (registered by BroadcastLiveRoot). */
 extern const mb_dbd_stmt mb_live_stmts[];

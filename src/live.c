@@ -641,6 +641,43 @@ static apr_status_t remove_tmp(void *data)
     return APR_SUCCESS;
 }
 
+/* An uploaded playlist reaches viewers only when every URI in it names a
+ * file of the same stream (mb_hls_validate_playlist): else 400, saying
+ * which line.  DECLINED when it may be stored, else the handler's answer
+ * (sent). */
+static int check_playlist(request_rec *r, const char *tmp, const char *name,
+                          apr_off_t size)
+{
+    char *text = NULL;
+    apr_size_t len = 0;
+    const char *why = NULL;
+    apr_status_t rv;
+    int line;
+
+    if (size > MB_LIVE_MAX_PLAYLIST) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1206) "playlist %s refused: %" APR_OFF_T_FMT
+                      " bytes", name, size);
+        return live_error(r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                          "a playlist is at most 4 MiB");
+    }
+    rv = read_small_file(r->pool, tmp, MB_LIVE_MAX_PLAYLIST, &text, &len);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1207) "cannot read back the playlist %s", tmp);
+        return store_error(r, rv);
+    }
+    line = mb_hls_validate_playlist(text, len, &why);
+    if (line == 0) {
+        return DECLINED;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(1208) "playlist %s refused: line %d: %s", name,
+                  line, why);
+    return live_error(r, HTTP_BAD_REQUEST, "bad_playlist",
+                      apr_psprintf(r->pool, "line %d: %s", line, why));
+}
+
 static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                     const char *name)
 {
@@ -654,7 +691,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     apr_off_t total = 0;
     apr_status_t rv;
     tmp_guard *g;
-    int seen_eos = 0, existed;
+    int seen_eos = 0, existed, status;
     char *tmp;
 
     if (clen && apr_atoi64(clen) > limit) {
@@ -748,6 +785,10 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     }
     else {
         apr_file_close(f);
+    }
+    if (rv == APR_SUCCESS && mb_hls_is_playlist(name)
+        && (status = check_playlist(r, tmp, name, total)) != DECLINED) {
+        return status;
     }
     if (rv == APR_SUCCESS) {
         apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE

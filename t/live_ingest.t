@@ -185,6 +185,27 @@ for my $e (engines()) {
            . "#EXTINF:2.0,\nseg0.ts\n#EXTINF:2.0,\nseg1.ts\n#EXTINF:1.5,\nseg2.ts\n";
     ($st) = live($port, 'PUT', "$base/index.m3u8", token => $T3, data => $pl);
     is $st, 201, "[$engine] PUT the live playlist";
+
+    # playlists are validated at upload: every URI a file of this stream
+    for my $bad (["#EXTINF:2.0,\nhttp://evil.example/seg0.ts\n", 6, 'another origin'],
+                 ["#EXTINF:2.0,\n/etc/passwd\n", 6, 'an absolute path'],
+                 ["#EXTINF:2.0,\nseg0.ts\n#EXTINF:2.0,\n../$other->{stream}{id}/seg0.ts\n", 8,
+                  "another stream's file"],
+                 ["#EXT-X-KEY:METHOD=AES-128,URI=\"https://evil.example/key\"\n", 5,
+                  'a key from another origin']) {
+        my ($lines, $no, $what) = @$bad;
+        ($st, $body) = live($port, 'PUT', "$base/evil.m3u8", token => $T3,
+                            data => "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n"
+                                  . "#EXT-X-MEDIA-SEQUENCE:0\n$lines");
+        is $st, 400, "[$engine] playlist with $what: 400";
+        like $body, qr/"code":"bad_playlist","message":"line $no: /,
+            "[$engine] ... JSON error naming line $no";
+    }
+    ok !-e "$LIVE/$id/evil.m3u8", "[$engine] refused playlists are not stored";
+    ($st, $body) = live($port, 'PUT', "$base/index.m3u8", token => $T3, data => "seg0.ts\n");
+    is $st, 400, "[$engine] a playlist without #EXTM3U: 400";
+    ($st, $body) = live($port, 'GET', "$base/index.m3u8");
+    is $body, $pl, "[$engine] ... and the previous playlist is still served";
     ($st) = live($port, 'PUT', "$base/gone.ts", token => $T3, data => 'G');
     ($st) = live($port, 'DELETE', "$base/gone.ts", token => $T3);
     is $st, 204, "[$engine] DELETE a segment: 204";
