@@ -13,6 +13,7 @@
 
 #define MB_HANDLER_LIVE "broadcast-live"
 #define MB_DEFAULT_LIVE_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
+#define MB_DEFAULT_LIVE_QUOTA ((apr_off_t)16 * 1024 * 1024 * 1024)
 #define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
 #define MB_DEFAULT_LIVE_URL "/live"
 #define MB_LIVE_JOURNAL ".journal"
@@ -27,6 +28,7 @@ extern const mb_dbd_stmt mb_live_stmts[];
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                                    const char *arg);
+const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
 

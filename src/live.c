@@ -15,6 +15,7 @@
 #include "mb_size.h"
 #include "mb_json.h"
 #include "mb_uuid.h"
+#include "mb_quota.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -78,6 +79,20 @@ const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                            "' is not a size above 0 (e.g. 512K, 64M)", NULL);
     }
     conf->live_max_upload = (apr_off_t)v;
+    return NULL;
+}
+
+const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    int64_t v;
+
+    if (mb_size_parse(arg, &v) != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not a size (e.g. 2G, 512M; 0 for no limit)",
+                           NULL);
+    }
+    conf->live_quota = (apr_off_t)v;
     return NULL;
 }
 
@@ -641,6 +656,82 @@ static apr_status_t remove_tmp(void *data)
     return APR_SUCCESS;
 }
 
+/* ---- BroadcastLiveQuota: the stream's running byte count (src/quota.c) -- */
+
+static int quota_exceeded(request_rec *r, const char *name, apr_off_t quota)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(1209) "upload of %s refused: the stream would hold "
+                  "more than its quota (%" APR_OFF_T_FMT " bytes)", name,
+                  quota);
+    return live_error(r, HTTP_INSUFFICIENT_STORAGE, "quota_exceeded",
+                      "the stream's files would exceed BroadcastLiveQuota");
+}
+
+static apr_off_t size_of(apr_pool_t *p, const char *path, int *exists)
+{
+    apr_finfo_t fi;
+
+    *exists = apr_stat(&fi, path, APR_FINFO_TYPE | APR_FINFO_SIZE, p)
+              == APR_SUCCESS;
+    return *exists && fi.filetype == APR_REG ? fi.size : 0;
+}
+
+/* How many bytes an upload of `final` may have under the quota now (its
+ * old version given back), or -1 for no quota.  A hint to refuse early:
+ * place_counted() decides. */
+static apr_status_t quota_room(request_rec *r, const char *dir,
+                               const char *final, apr_off_t quota,
+                               apr_off_t *room)
+{
+    mb_quota *q;
+    apr_status_t rv;
+    int exists;
+
+    *room = -1;
+    if (quota <= 0) {
+        return APR_SUCCESS;
+    }
+    if ((rv = mb_quota_open(&q, dir, r->pool)) != APR_SUCCESS) {
+        return rv;
+    }
+    *room = quota - mb_quota_used(q) + size_of(r->pool, final, &exists);
+    mb_quota_close(q);
+    return APR_SUCCESS;
+}
+
+/* Rename the complete upload `tmp` to `final` and count it, both under the
+ * stream's quota lock, so that concurrent uploads (any child) count right
+ * and an overwrite counts the difference.  *over (nothing renamed) when
+ * the quota does not let it in; a file that does not grow always does. */
+static apr_status_t place_counted(request_rec *r, const char *dir,
+                                  const char *tmp, const char *final,
+                                  apr_off_t size, apr_off_t quota,
+                                  int *existed, int *over)
+{
+    mb_quota *q;
+    apr_off_t old, used;
+    apr_status_t rv;
+
+    *over = 0;
+    if ((rv = mb_quota_open(&q, dir, r->pool)) != APR_SUCCESS) {
+        return rv;
+    }
+    old = size_of(r->pool, final, existed);
+    used = mb_quota_used(q) - old + size;
+    if (quota > 0 && used > quota && size > old) {
+        *over = 1;
+    }
+    else if ((rv = apr_file_rename(tmp, final, r->pool)) == APR_SUCCESS
+             && mb_quota_set(q, used) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(1210) "cannot update the byte count of %s",
+                      dir);
+    }
+    mb_quota_close(q);
+    return rv;
+}
+
 /* An uploaded playlist reaches viewers only when every URI in it names a
  * file of the same stream (mb_hls_validate_playlist): else 400, saying
  * which line.  DECLINED when it may be stored, else the handler's answer
@@ -687,11 +778,13 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     const char *clen = apr_table_get(r->headers_in, "Content-Length");
     apr_bucket_brigade *bb;
     apr_file_t *f;
-    apr_finfo_t fi;
     apr_off_t total = 0;
     apr_status_t rv;
+    apr_off_t quota = conf->live_quota != MB_UNSET ? conf->live_quota
+                                                   : MB_DEFAULT_LIVE_QUOTA;
+    apr_off_t room;
     tmp_guard *g;
-    int seen_eos = 0, existed, status;
+    int seen_eos = 0, existed = 0, over = 0, status;
     char *tmp;
 
     if (clen && apr_atoi64(clen) > limit) {
@@ -701,6 +794,15 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
         return refuse_unread(r, live_error(
             r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
             "the file is larger than BroadcastLiveMaxUpload"));
+    }
+    rv = quota_room(r, dir, final, quota, &room);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1211) "cannot read the byte count of %s", dir);
+        return refuse_unread(r, store_error(r, rv));
+    }
+    if (clen && room >= 0 && apr_atoi64(clen) > room) {
+        return refuse_unread(r, quota_exceeded(r, name, quota));
     }
 
     tmp = apr_pstrcat(r->pool, dir, "/.upload-XXXXXX", NULL);
@@ -765,6 +867,11 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                                       "too_large", "the file is larger "
                                       "than BroadcastLiveMaxUpload");
                 }
+                if (room >= 0 && total > room) {
+                    apr_file_close(f);
+                    r->connection->keepalive = AP_CONN_CLOSE;
+                    return quota_exceeded(r, name, quota);
+                }
                 rv = apr_file_write_full(f, data, len, NULL);
             }
             if (rv != APR_SUCCESS) {
@@ -793,8 +900,12 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv == APR_SUCCESS) {
         apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
                            | APR_FPROT_GREAD | APR_FPROT_WREAD);
-        existed = apr_stat(&fi, final, APR_FINFO_TYPE, r->pool) == APR_SUCCESS;
-        rv = apr_file_rename(tmp, final, r->pool);
+        rv = place_counted(r, dir, tmp, final, total, quota, &existed, &over);
+    }
+    if (rv == APR_SUCCESS && over) {
+        apr_file_remove(tmp, r->pool);
+        g->path = NULL;
+        return quota_exceeded(r, name, quota);
     }
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
@@ -814,12 +925,30 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     return OK;
 }
 
+/* The space of a deleted file is given back, under the quota lock. */
 static int live_delete(request_rec *r, const char *dir, const char *name)
 {
     const char *path = apr_pstrcat(r->pool, dir, "/", name, NULL);
-    apr_status_t rv = apr_file_remove(path, r->pool);
+    apr_off_t size;
+    mb_quota *q;
+    apr_status_t rv;
+    int exists;
 
+    if ((rv = mb_quota_open(&q, dir, r->pool)) == APR_SUCCESS) {
+        size = size_of(r->pool, path, &exists);
+        rv = apr_file_remove(path, r->pool);
+        if (rv == APR_SUCCESS
+            && mb_quota_set(q, mb_quota_used(q) - size) != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          MBLOGNO(1213) "cannot update the byte count of %s",
+                          dir);
+        }
+        mb_quota_close(q);
+    }
     if (APR_STATUS_IS_ENOENT(rv)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1212) "DELETE of %s: no such file",
+                      log_excerpt(r->pool, name));
         return live_error(r, HTTP_NOT_FOUND, "not_found", "no such file");
     }
     if (rv != APR_SUCCESS) {
