@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use MB::API qw(engines api form db_rows note_secret);
-use MB::Test qw(raw_request);
+use MB::Test qw(raw_request error_log_mark error_log_since);
 use Digest::SHA qw(sha256_hex);
 use IO::Socket::INET;
 
@@ -124,6 +124,19 @@ for my $e (engines()) {
     is $st, 400, "[$engine] name with a leading dot: 400";
     ($st) = live($port, 'PUT', "$base/bad%20name.ts", token => $T, data => 'x');
     is $st, 400, "[$engine] name with a space: 400";
+    {
+        # a refused name is logged once, at info, with a short escaped excerpt
+        my $mark = error_log_mark();
+        ($st) = live($port, 'PUT', "$base/evil%0a%1b%5b31m" . ('A' x 4000) . '.ts',
+                     token => $T, data => 'x');
+        is $st, 400, "[$engine] a 4 KB name with control characters: 400";
+        my @lines = grep { /MB1204/ } split /\n/, error_log_since($mark);
+        is scalar(@lines), 1, "[$engine] ... logged once";
+        like $lines[0] // '', qr/\[broadcast:info\]/, "[$engine] ... at info";
+        like $lines[0] // '', qr/"evil\\+n\\+x1b\[31mA{38}\.\.\."/,
+            "[$engine] ... an escaped excerpt of 48 bytes";
+        ok length($lines[0] // '') < 400, "[$engine] ... a short line";
+    }
     ($st, $body) = live($port, 'PUT', "$base/shell.php", token => $T, data => 'x');
     is $st, 415, "[$engine] extension not allowed: 415";
     ($st) = live($port, 'PUT', "$base/big.ts", token => $T, file => $big);
