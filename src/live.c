@@ -895,6 +895,8 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     }
     if (rv == APR_SUCCESS && mb_hls_is_playlist(name)
         && (status = check_playlist(r, tmp, name, total)) != DECLINED) {
+        apr_file_remove(tmp, r->pool);
+        g->path = NULL;
         return status;
     }
     if (rv == APR_SUCCESS) {

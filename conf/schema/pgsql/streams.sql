@@ -19,3 +19,8 @@ CREATE TABLE IF NOT EXISTS mb_stream (
 -- The list of live streams, newest first, cut in pages by (start_us, id).
 CREATE INDEX IF NOT EXISTS mb_stream_live
     ON mb_stream (is_live, start_us DESC, id DESC);
+
+-- An upload with a token that is not its stream's: is it another stream's
+-- (403) or no stream's (401)?  Asked on every refused upload.
+CREATE INDEX IF NOT EXISTS mb_stream_token
+    ON mb_stream (upload_token_hash);
