@@ -114,6 +114,20 @@ for my $e (engines()) {
         }
     }
 
+    # a refusal does not ask for the body: no "100 Continue", the final
+    # answer at once, and the connection closed
+    {
+        my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+            or die "connect: $!";
+        print $sock "PUT $base/e.ts HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
+                  . "Expect: 100-continue\r\n\r\n";
+        my $resp = do { local $/; local $SIG{ALRM} = sub { die "timeout\n" }; alarm 5;
+                        my $r = eval { <$sock> }; alarm 0; $r } // '';
+        like $resp, qr{^HTTP/1\.1 401 }, "[$engine] Expect: 100-continue without a token: 401 first, no 100";
+        like $resp, qr/^Connection: close\r$/mi, "[$engine] ... and the connection closed";
+        close $sock;
+    }
+
     # Content-Range: a part stored as the whole file (RFC 9110 14.5): refused
     ($st, $body) = live($port, 'PUT', "$base/part.ts", token => $T, data => 'PART',
                         headers => ['Content-Range: bytes 0-3/100']);
