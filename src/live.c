@@ -1086,6 +1086,13 @@ int mb_live_handler(request_rec *r)
     }
     idbuf = apr_pstrmemdup(r->pool, id, idlen);
     if (!mb_uuid_valid(idbuf)) {
+        if (r->method_number == M_PUT || r->method_number == M_DELETE) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1214) "%s refused: \"%s\" is not a stream "
+                          "id", r->method, log_excerpt(r->pool, idbuf));
+            return refuse_unread(r, live_error(r, HTTP_NOT_FOUND, "not_found",
+                                               "no such stream"));
+        }
         return HTTP_NOT_FOUND;
     }
     id = idbuf;

@@ -128,6 +128,13 @@ for my $e (engines()) {
         close $sock;
     }
 
+    # not a stream id at all: 404 JSON, at once
+    ($st, $body) = live($port, 'PUT', '/live/not-a-stream/x.ts', token => $T, data => 'x',
+                        head => 1);
+    is $st, 404, "[$engine] PUT to a path that is not a stream id: 404";
+    like $body, qr/"code":"not_found"/, "[$engine] ... JSON error";
+    like $body, qr/^Connection: close\r$/mi, "[$engine] ... the body not waited for";
+
     # Content-Range: a part stored as the whole file (RFC 9110 14.5): refused
     ($st, $body) = live($port, 'PUT', "$base/part.ts", token => $T, data => 'PART',
                         headers => ['Content-Range: bytes 0-3/100']);
