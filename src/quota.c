@@ -10,7 +10,7 @@
 
 struct mb_quota {
     apr_pool_t *p;
-    apr_file_t *f;      /* <dir>/.usage, locked; NULL once closed */
+    apr_file_t *f; /* <dir>/.usage, locked; NULL once closed */
     apr_off_t used;
 };
 
@@ -25,11 +25,12 @@ apr_status_t mb_quota_scan(const char *dir, apr_pool_t *p, apr_off_t *used)
     if (rv != APR_SUCCESS) {
         return rv;
     }
-    while ((rv = apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE
-                              | APR_FINFO_SIZE, d)) == APR_SUCCESS
-           || rv == APR_INCOMPLETE) {
-        if (rv == APR_SUCCESS && fi.filetype == APR_REG
-            && mb_hls_check_name(fi.name) == MB_HLS_NAME_OK) {
+    while ((rv = apr_dir_read(&fi,
+                              APR_FINFO_NAME | APR_FINFO_TYPE | APR_FINFO_SIZE,
+                              d)) == APR_SUCCESS ||
+           rv == APR_INCOMPLETE) {
+        if (rv == APR_SUCCESS && fi.filetype == APR_REG &&
+            mb_hls_check_name(fi.name) == MB_HLS_NAME_OK) {
             sum += fi.size;
         }
     }
@@ -74,11 +75,11 @@ apr_status_t mb_quota_open(mb_quota **qp, const char *dir, apr_pool_t *p)
     apr_status_t rv;
 
     q->p = p;
-    rv = apr_file_open(&q->f, apr_pstrcat(p, dir, "/" MB_QUOTA_FILE, NULL),
-                       APR_FOPEN_READ | APR_FOPEN_WRITE | APR_FOPEN_CREATE
-                       | APR_FOPEN_BINARY,
-                       APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD
-                       | APR_FPROT_WREAD, p);
+    rv = apr_file_open(
+        &q->f, apr_pstrcat(p, dir, "/" MB_QUOTA_FILE, NULL),
+        APR_FOPEN_READ | APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_BINARY,
+        APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD | APR_FPROT_WREAD,
+        p);
     if (rv != APR_SUCCESS) {
         return rv;
     }
@@ -89,7 +90,7 @@ apr_status_t mb_quota_open(mb_quota **qp, const char *dir, apr_pool_t *p)
     }
     apr_pool_cleanup_register(p, q, unlock_quota, apr_pool_cleanup_null);
     q->used = read_count(q->f);
-    if (q->used < 0) {      /* new, or torn: rebuilt once */
+    if (q->used < 0) { /* new, or torn: rebuilt once */
         rv = mb_quota_scan(dir, p, &q->used);
         if (rv == APR_SUCCESS) {
             rv = mb_quota_set(q, q->used);

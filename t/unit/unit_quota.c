@@ -38,8 +38,8 @@ static int add_rounds(void)
     for (i = 0; i < ROUNDS; i++) {
         mb_quota *q;
 
-        if (mb_quota_open(&q, dir, p) != APR_SUCCESS
-            || mb_quota_set(q, mb_quota_used(q) + 1) != APR_SUCCESS) {
+        if (mb_quota_open(&q, dir, p) != APR_SUCCESS ||
+            mb_quota_set(q, mb_quota_used(q) + 1) != APR_SUCCESS) {
             bad++;
             continue;
         }
@@ -87,31 +87,33 @@ int main(void)
 
     put_file(p, "seg0.ts", 1000);
     put_file(p, "index.m3u8", 234);
-    put_file(p, ".journal", 5000);          /* the module's own: not counted */
-    put_file(p, ".upload-abc123", 7000);    /* an upload in progress */
-    put_file(p, "evil.php", 9);             /* not an uploadable name */
+    put_file(p, ".journal", 5000);       /* the module's own: not counted */
+    put_file(p, ".upload-abc123", 7000); /* an upload in progress */
+    put_file(p, "evil.php", 9);          /* not an uploadable name */
     ok(mb_quota_scan(dir, p, &used) == APR_SUCCESS && used == 1234,
        "scan: the uploaded files only (%" APR_OFF_T_FMT ")", used);
     ok(count_now(p) == 1234, "no count yet: rebuilt from the directory");
 
-    put_file(p, "seg1.ts", 500);            /* not through the count */
+    put_file(p, "seg1.ts", 500); /* not through the count */
     ok(count_now(p) == 1234, "then kept: no directory scan on each open");
 
-    ok(mb_quota_open(&q, dir, p) == APR_SUCCESS
-       && mb_quota_set(q, 42) == APR_SUCCESS, "set");
+    ok(mb_quota_open(&q, dir, p) == APR_SUCCESS &&
+           mb_quota_set(q, 42) == APR_SUCCESS,
+       "set");
     mb_quota_close(q);
     ok(count_now(p) == 42, "read back");
-    ok(mb_quota_open(&q, dir, p) == APR_SUCCESS
-       && mb_quota_set(q, -5) == APR_SUCCESS && mb_quota_used(q) == 0,
+    ok(mb_quota_open(&q, dir, p) == APR_SUCCESS &&
+           mb_quota_set(q, -5) == APR_SUCCESS && mb_quota_used(q) == 0,
        "never below 0");
     mb_quota_close(q);
 
-    put_file(p, ".usage", 3);               /* torn: "xxx" */
+    put_file(p, ".usage", 3); /* torn: "xxx" */
     ok(count_now(p) == 1734, "a count that does not parse is rebuilt");
 
     /* four processes and four threads, ROUNDS increments each */
-    ok(mb_quota_open(&q, dir, p) == APR_SUCCESS
-       && mb_quota_set(q, 0) == APR_SUCCESS, "reset");
+    ok(mb_quota_open(&q, dir, p) == APR_SUCCESS &&
+           mb_quota_set(q, 0) == APR_SUCCESS,
+       "reset");
     mb_quota_close(q);
     for (i = 0; i < 4; i++) {
         kids[i] = fork();
@@ -131,8 +133,9 @@ int main(void)
     }
     ok(bad == 0, "every change under the lock succeeded");
     used = count_now(p);
-    ok(used == 8 * ROUNDS, "4 processes x 4 threads: the count is exact (%"
-       APR_OFF_T_FMT " of %d)", used, 8 * ROUNDS);
+    ok(used == 8 * ROUNDS,
+       "4 processes x 4 threads: the count is exact (%" APR_OFF_T_FMT " of %d)",
+       used, 8 * ROUNDS);
 
     /* clean up */
     {
