@@ -24,7 +24,7 @@ PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
             src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
             src/validate.c src/secret.c src/html.c src/chart.c \
             src/status_params.c src/sqltime.c src/text.c src/origin.c \
-            src/dbfault.c
+            src/dbfault.c src/quota.c
 SRCS     = $(MOD_SRCS) $(PURE_SRCS)
 HDRS     = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto -lm
@@ -40,7 +40,8 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_hls build/unit_uuid build/unit_time build/unit_s3 \
              build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text \
-             build/unit_origin build/unit_dbfault build/unit_json
+             build/unit_origin build/unit_dbfault build/unit_json \
+             build/unit_hls_validate build/unit_quota
 
 .PHONY: all install test test-sanitize unit run bench bench-watchlog clean deps fuzz assets
 

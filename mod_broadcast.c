@@ -93,6 +93,10 @@ static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Largest file a broadcaster may PUT (K/M/G; default 64M)"),
+    AP_INIT_TAKE1("BroadcastLiveQuota", mb_cmd_live_quota, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Most bytes the files of one live stream may hold "
+                  "(K/M/G; default 16G; 0 for no limit)"),
     AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Where broadcast-live is mounted, as a path or an absolute "

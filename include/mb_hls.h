@@ -51,4 +51,15 @@ typedef int (*mb_hls_keep_fn)(const char *uri, void *ctx);
 const char *mb_hls_vod_playlist(apr_pool_t *p, const apr_array_header_t *segs,
                                 mb_hls_keep_fn keep, void *ctx);
 
+/* Check a playlist a broadcaster uploads before viewers get it: it starts
+ * with #EXTM3U, and every URI in it -- each line that is not a tag, a
+ * comment or blank, and each URI attribute of a tag (URI=, SERVER-URI=,
+ * X-...-URI= of #EXT-X-KEY, #EXT-X-MAP, #EXT-X-MEDIA, ...) -- is the plain
+ * name of a file of the same stream (mb_hls_check_name): no scheme, no other
+ * origin, no absolute path, no directory, no "..", no query.  Returns 0, or
+ * the number (from 1) of the first line that is not so, with *why a short
+ * fixed reason (no text of the playlist). */
+int mb_hls_validate_playlist(const char *text, apr_size_t len,
+                             const char **why);
+
 #endif /* MB_HLS_H */

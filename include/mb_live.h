@@ -12,9 +12,14 @@
 
 #define MB_HANDLER_LIVE "broadcast-live"
 #define MB_DEFAULT_LIVE_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
+#define MB_DEFAULT_LIVE_QUOTA ((apr_off_t)16 * 1024 * 1024 * 1024)
 #define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
 #define MB_DEFAULT_LIVE_URL "/live"
 #define MB_LIVE_JOURNAL ".journal"
+/* most bytes of client text quoted in a log line */
+#define MB_LIVE_LOG_EXCERPT 48
+/* the largest playlist a broadcaster may upload (it is read whole) */
+#define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
 
 /* Statements the live handler needs (registered by BroadcastLiveRoot). */
 extern const mb_dbd_stmt mb_live_stmts[];
@@ -22,6 +27,7 @@ extern const mb_dbd_stmt mb_live_stmts[];
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                                    const char *arg);
+const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
 

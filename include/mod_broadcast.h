@@ -29,6 +29,7 @@ typedef struct {
     int watch_log;                /* BroadcastWatchLog On/Off (MB_UNSET) */
     const char *live_root;        /* BroadcastLiveRoot (canonical)       */
     apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
+    apr_off_t live_quota;         /* BroadcastLiveQuota, 0 = none        */
     const char *player_script;    /* BroadcastPlayerScript               */
     const char *live_url;         /* BroadcastLiveURL                    */
     mb_api_conf *api;             /* broadcast-api (src/api_config.c)    */

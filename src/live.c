@@ -16,6 +16,7 @@
 #include "mb_size.h"
 #include "mb_json.h"
 #include "mb_uuid.h"
+#include "mb_quota.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -79,6 +80,20 @@ const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                            "' is not a size above 0 (e.g. 512K, 64M)", NULL);
     }
     conf->live_max_upload = (apr_off_t)v;
+    return NULL;
+}
+
+const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    int64_t v;
+
+    if (mb_size_parse(arg, &v) != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not a size (e.g. 2G, 512M; 0 for no limit)",
+                           NULL);
+    }
+    conf->live_quota = (apr_off_t)v;
     return NULL;
 }
 
@@ -268,57 +283,101 @@ static int token_of_other_stream(request_rec *r, ap_dbd_t *dbd,
     return c.other;
 }
 
-/* 401/403/404/409 for an upload, or OK. */
+/* A short, escaped excerpt of client text for the log: at most
+ * MB_LIVE_LOG_EXCERPT bytes, control characters and quotes escaped. */
+static const char *log_excerpt(apr_pool_t *p, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (n <= MB_LIVE_LOG_EXCERPT) {
+        return ap_escape_logitem(p, s);
+    }
+    return apr_pstrcat(p, ap_escape_logitem(p, apr_pstrmemdup(
+                              p, s, MB_LIVE_LOG_EXCERPT)), "...", NULL);
+}
+
+/* The answer to an upload refused before its body was read: the rest of
+ * the body is not read (httpd's ap_discard_request_body() and a kept-alive
+ * connection would wait for every byte of it); the connection is closed
+ * after the answer, httpd's lingering close dropping what still arrives. */
+static int refuse_unread(request_rec *r, int status)
+{
+    if (ap_request_has_body(r)) {
+        r->connection->keepalive = AP_CONN_CLOSE;
+    }
+    return status;
+}
+
+/* Is this token the one of the stream `st`? */
+static int token_matches(const live_stream *st, const char *hash)
+{
+    return st->token_hash != NULL && strlen(st->token_hash) == strlen(hash)
+           && CRYPTO_memcmp(hash, st->token_hash, strlen(hash)) == 0;
+}
+
+/* 401/403/409/503 for an upload, or DECLINED (authorized).
+ *
+ * The token decides, before any byte of the body is read, and the same way
+ * for a known and an unknown stream: no token, or a token of no stream, is
+ * 401 whether the stream exists or not (no stream-id oracle); a token of
+ * another stream is 403.  The database connection is mod_dbd's for just
+ * these queries (ap_dbd_open/ap_dbd_close), never tied to the request
+ * (ap_dbd_acquire would hold it while the body arrives). */
 static int authorize_upload(request_rec *r, const char *id)
 {
     const char *auth = apr_table_get(r->headers_in, "Authorization");
-    const char *token, *hash;
+    const char *token = NULL, *hash;
     ap_dbd_t *dbd;
     live_stream st;
+    stream_e found;
+    int other = 0;
 
-    dbd = mb_dbd_acquire(r);
-    if (dbd == NULL) {
-        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
-                          "the stream database is unavailable");
+    if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+        token = auth + 7;
+        while (*token == ' ') {
+            token++;
+        }
     }
-    switch (load_stream(r, dbd, id, &st)) {
-    case STREAM_DB_ERROR:
-        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
-                          "the stream database is unavailable");
-    case STREAM_UNKNOWN:
+    if (token == NULL || *token == '\0') {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0702) "upload to unknown stream %s", id);
-        return live_error(r, HTTP_NOT_FOUND, "not_found", "no such stream");
-    case STREAM_OK:
-        break;
-    }
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0
-        || *(token = auth + 7) == '\0') {
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0703) "upload to %s without a bearer token", id);
+                      MBLOGNO(1200) "upload to %s without a bearer token", id);
         return unauthorized(r, 0, "unauthorized",
                             "an upload token is required (Authorization: Bearer)");
     }
-    hash = mb_live_token_hash(r->pool, token);
-    if (hash == NULL || st.token_hash == NULL
-        || strlen(st.token_hash) != strlen(hash)
-        || CRYPTO_memcmp(hash, st.token_hash, strlen(hash)) != 0) {
-        int other = hash ? token_of_other_stream(r, dbd, hash, id) : 0;
+    if ((hash = mb_live_token_hash(r->pool, token)) == NULL) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    dbd = mb_dbd_open(r->pool, r->server);
+    if (dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(1201) "database unavailable (mod_dbd gave no "
+                      "connection)");
+        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
+                          "the stream database is unavailable");
+    }
+    found = load_stream(r, dbd, id, &st);
+    if (found != STREAM_DB_ERROR
+        && !(found == STREAM_OK && token_matches(&st, hash))) {
+        other = token_of_other_stream(r, dbd, hash, id);
+    }
+    mb_dbd_close(r->server, dbd);
 
-        if (other < 0) {
-            return live_error(r, HTTP_SERVICE_UNAVAILABLE,
-                              "database_unavailable",
-                              "the stream database is unavailable");
-        }
+    if (found == STREAM_DB_ERROR || other < 0) {
+        return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
+                          "the stream database is unavailable");
+    }
+    if (found != STREAM_OK || !token_matches(&st, hash)) {
         if (other) {
-            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                          MBLOGNO(0704) "upload to %s with another stream's "
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1202) "upload to %s with another stream's "
                           "token", id);
             return live_error(r, HTTP_FORBIDDEN, "forbidden",
                               "this token is for another stream");
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      MBLOGNO(0705) "upload to %s with a wrong token", id);
+                      MBLOGNO(1203) "upload to %s with a token of no stream "
+                      "(%s)", id, found == STREAM_OK ? "a known stream"
+                                                     : "an unknown stream");
         return unauthorized(r, 1, "unauthorized",
                             "the upload token is not valid");
     }
@@ -626,6 +685,119 @@ static apr_status_t remove_tmp(void *data)
     return APR_SUCCESS;
 }
 
+/* ---- BroadcastLiveQuota: the stream's running byte count (src/quota.c) -- */
+
+static int quota_exceeded(request_rec *r, const char *name, apr_off_t quota)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(1209) "upload of %s refused: the stream would hold "
+                  "more than its quota (%" APR_OFF_T_FMT " bytes)", name,
+                  quota);
+    return live_error(r, HTTP_INSUFFICIENT_STORAGE, "quota_exceeded",
+                      "the stream's files would exceed BroadcastLiveQuota");
+}
+
+static apr_off_t size_of(apr_pool_t *p, const char *path, int *exists)
+{
+    apr_finfo_t fi;
+
+    *exists = apr_stat(&fi, path, APR_FINFO_TYPE | APR_FINFO_SIZE, p)
+              == APR_SUCCESS;
+    return *exists && fi.filetype == APR_REG ? fi.size : 0;
+}
+
+/* How many bytes an upload of `final` may have under the quota now (its
+ * old version given back), or -1 for no quota.  A hint to refuse early:
+ * place_counted() decides. */
+static apr_status_t quota_room(request_rec *r, const char *dir,
+                               const char *final, apr_off_t quota,
+                               apr_off_t *room)
+{
+    mb_quota *q;
+    apr_status_t rv;
+    int exists;
+
+    *room = -1;
+    if (quota <= 0) {
+        return APR_SUCCESS;
+    }
+    if ((rv = mb_quota_open(&q, dir, r->pool)) != APR_SUCCESS) {
+        return rv;
+    }
+    *room = quota - mb_quota_used(q) + size_of(r->pool, final, &exists);
+    mb_quota_close(q);
+    return APR_SUCCESS;
+}
+
+/* Rename the complete upload `tmp` to `final` and count it, both under the
+ * stream's quota lock, so that concurrent uploads (any child) count right
+ * and an overwrite counts the difference.  *over (nothing renamed) when
+ * the quota does not let it in; a file that does not grow always does. */
+static apr_status_t place_counted(request_rec *r, const char *dir,
+                                  const char *tmp, const char *final,
+                                  apr_off_t size, apr_off_t quota,
+                                  int *existed, int *over)
+{
+    mb_quota *q;
+    apr_off_t old, used;
+    apr_status_t rv;
+
+    *over = 0;
+    if ((rv = mb_quota_open(&q, dir, r->pool)) != APR_SUCCESS) {
+        return rv;
+    }
+    old = size_of(r->pool, final, existed);
+    used = mb_quota_used(q) - old + size;
+    if (quota > 0 && used > quota && size > old) {
+        *over = 1;
+    }
+    else if ((rv = apr_file_rename(tmp, final, r->pool)) == APR_SUCCESS
+             && mb_quota_set(q, used) != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(1210) "cannot update the byte count of %s",
+                      dir);
+    }
+    mb_quota_close(q);
+    return rv;
+}
+
+/* An uploaded playlist reaches viewers only when every URI in it names a
+ * file of the same stream (mb_hls_validate_playlist): else 400, saying
+ * which line.  DECLINED when it may be stored, else the handler's answer
+ * (sent). */
+static int check_playlist(request_rec *r, const char *tmp, const char *name,
+                          apr_off_t size)
+{
+    char *text = NULL;
+    apr_size_t len = 0;
+    const char *why = NULL;
+    apr_status_t rv;
+    int line;
+
+    if (size > MB_LIVE_MAX_PLAYLIST) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1206) "playlist %s refused: %" APR_OFF_T_FMT
+                      " bytes", name, size);
+        return live_error(r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+                          "a playlist is at most 4 MiB");
+    }
+    rv = read_small_file(r->pool, tmp, MB_LIVE_MAX_PLAYLIST, &text, &len);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1207) "cannot read back the playlist %s", tmp);
+        return store_error(r, rv);
+    }
+    line = mb_hls_validate_playlist(text, len, &why);
+    if (line == 0) {
+        return DECLINED;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(1208) "playlist %s refused: line %d: %s", name,
+                  line, why);
+    return live_error(r, HTTP_BAD_REQUEST, "bad_playlist",
+                      apr_psprintf(r->pool, "line %d: %s", line, why));
+}
+
 static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                     const char *name)
 {
@@ -635,19 +807,31 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     const char *clen = apr_table_get(r->headers_in, "Content-Length");
     apr_bucket_brigade *bb;
     apr_file_t *f;
-    apr_finfo_t fi;
     apr_off_t total = 0;
     apr_status_t rv;
+    apr_off_t quota = conf->live_quota != MB_UNSET ? conf->live_quota
+                                                   : MB_DEFAULT_LIVE_QUOTA;
+    apr_off_t room;
     tmp_guard *g;
-    int seen_eos = 0, existed;
+    int seen_eos = 0, existed = 0, over = 0, status;
     char *tmp;
 
     if (clen && apr_atoi64(clen) > limit) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0710) "upload of %s refused: %s bytes over "
-                      "the limit", name, clen);
-        return live_error(r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
-                          "the file is larger than BroadcastLiveMaxUpload");
+                      "the limit", name, log_excerpt(r->pool, clen));
+        return refuse_unread(r, live_error(
+            r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
+            "the file is larger than BroadcastLiveMaxUpload"));
+    }
+    rv = quota_room(r, dir, final, quota, &room);
+    if (rv != APR_SUCCESS) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1211) "cannot read the byte count of %s", dir);
+        return refuse_unread(r, store_error(r, rv));
+    }
+    if (clen && room >= 0 && apr_atoi64(clen) > room) {
+        return refuse_unread(r, quota_exceeded(r, name, quota));
     }
 
     tmp = apr_pstrcat(r->pool, dir, "/.upload-XXXXXX", NULL);
@@ -656,7 +840,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(0711) "cannot create a file in %s", dir);
-        return store_error(r, rv);
+        return refuse_unread(r, store_error(r, rv));
     }
     g = apr_palloc(r->pool, sizeof(*g));
     g->p = r->pool;
@@ -670,11 +854,21 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
         rv = ap_get_brigade(r->input_filters, bb, AP_MODE_READBYTES,
                             APR_BLOCK_READ, 65536);
         if (rv != APR_SUCCESS) {
+            int st = ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+
             apr_file_close(f);
             ap_log_rerror(APLOG_MARK, APLOG_INFO, rv, r,
                           MBLOGNO(0712) "upload of %s cut off after %"
                           APR_OFF_T_FMT " bytes: nothing stored", name, total);
-            return ap_map_http_request_error(rv, HTTP_BAD_REQUEST);
+            r->connection->keepalive = AP_CONN_CLOSE;
+            if (st == AP_FILTER_ERROR) {
+                return st;      /* an input filter answered already */
+            }
+            return st == HTTP_REQUEST_TIME_OUT
+                       ? live_error(r, st, "timeout", "the body arrived too "
+                                    "slowly (see RequestReadTimeout)")
+                       : live_error(r, st, "bad_request",
+                                    "the body could not be read whole");
         }
         for (b = APR_BRIGADE_FIRST(bb); b != APR_BRIGADE_SENTINEL(bb);
              b = APR_BUCKET_NEXT(b)) {
@@ -702,6 +896,11 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                                       "too_large", "the file is larger "
                                       "than BroadcastLiveMaxUpload");
                 }
+                if (room >= 0 && total > room) {
+                    apr_file_close(f);
+                    r->connection->keepalive = AP_CONN_CLOSE;
+                    return quota_exceeded(r, name, quota);
+                }
                 rv = apr_file_write_full(f, data, len, NULL);
             }
             if (rv != APR_SUCCESS) {
@@ -723,11 +922,21 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     else {
         apr_file_close(f);
     }
+    if (rv == APR_SUCCESS && mb_hls_is_playlist(name)
+        && (status = check_playlist(r, tmp, name, total)) != DECLINED) {
+        apr_file_remove(tmp, r->pool);
+        g->path = NULL;
+        return status;
+    }
     if (rv == APR_SUCCESS) {
         apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
                            | APR_FPROT_GREAD | APR_FPROT_WREAD);
-        existed = apr_stat(&fi, final, APR_FINFO_TYPE, r->pool) == APR_SUCCESS;
-        rv = apr_file_rename(tmp, final, r->pool);
+        rv = place_counted(r, dir, tmp, final, total, quota, &existed, &over);
+    }
+    if (rv == APR_SUCCESS && over) {
+        apr_file_remove(tmp, r->pool);
+        g->path = NULL;
+        return quota_exceeded(r, name, quota);
     }
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
@@ -747,12 +956,30 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     return OK;
 }
 
+/* The space of a deleted file is given back, under the quota lock. */
 static int live_delete(request_rec *r, const char *dir, const char *name)
 {
     const char *path = apr_pstrcat(r->pool, dir, "/", name, NULL);
-    apr_status_t rv = apr_file_remove(path, r->pool);
+    apr_off_t size;
+    mb_quota *q;
+    apr_status_t rv;
+    int exists;
 
+    if ((rv = mb_quota_open(&q, dir, r->pool)) == APR_SUCCESS) {
+        size = size_of(r->pool, path, &exists);
+        rv = apr_file_remove(path, r->pool);
+        if (rv == APR_SUCCESS
+            && mb_quota_set(q, mb_quota_used(q) - size) != APR_SUCCESS) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          MBLOGNO(1213) "cannot update the byte count of %s",
+                          dir);
+        }
+        mb_quota_close(q);
+    }
     if (APR_STATUS_IS_ENOENT(rv)) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1212) "DELETE of %s: no such file",
+                      log_excerpt(r->pool, name));
         return live_error(r, HTTP_NOT_FOUND, "not_found", "no such file");
     }
     if (rv != APR_SUCCESS) {
@@ -891,6 +1118,13 @@ int mb_live_handler(request_rec *r)
     }
     idbuf = apr_pstrmemdup(r->pool, id, idlen);
     if (!mb_uuid_valid(idbuf)) {
+        if (r->method_number == M_PUT || r->method_number == M_DELETE) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1214) "%s refused: \"%s\" is not a stream "
+                          "id", r->method, log_excerpt(r->pool, idbuf));
+            return refuse_unread(r, live_error(r, HTTP_NOT_FOUND, "not_found",
+                                               "no such stream"));
+        }
         return HTTP_NOT_FOUND;
     }
     id = idbuf;
@@ -907,23 +1141,42 @@ int mb_live_handler(request_rec *r)
     case M_DELETE:
         status = authorize_upload(r, id);
         if (status != DECLINED) {
-            return status;
+            return refuse_unread(r, status);
         }
         nk = mb_hls_check_name(name);
+        if (nk != MB_HLS_NAME_OK) {
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1204) "%s to %s refused: the name \"%s\" "
+                          "is not allowed", r->method, id,
+                          log_excerpt(r->pool, name));
+        }
         if (nk == MB_HLS_NAME_BAD) {
-            return live_error(r, HTTP_BAD_REQUEST, "bad_name",
-                              "file names are [A-Za-z0-9._-], no leading dot");
+            return refuse_unread(r, live_error(
+                r, HTTP_BAD_REQUEST, "bad_name",
+                "file names are [A-Za-z0-9._-], no leading dot"));
         }
         if (nk == MB_HLS_NAME_BAD_EXT) {
-            return live_error(r, HTTP_UNSUPPORTED_MEDIA_TYPE, "bad_extension",
-                              "allowed: .m3u8 .ts .m4s .mp4 .aac .vtt .jpg");
+            return refuse_unread(r, live_error(
+                r, HTTP_UNSUPPORTED_MEDIA_TYPE, "bad_extension",
+                "allowed: .m3u8 .ts .m4s .mp4 .aac .vtt .jpg"));
         }
         if (!mb_live_dir_here(r, id)) {
-            return live_error(r, HTTP_INTERNAL_SERVER_ERROR, "misconfigured",
-                              MB_LIVE_NOT_HERE);
+            return refuse_unread(r, live_error(r, HTTP_INTERNAL_SERVER_ERROR,
+                                               "misconfigured",
+                                               MB_LIVE_NOT_HERE));
         }
         if (r->method_number == M_DELETE) {
-            return live_delete(r, dir, name);
+            return refuse_unread(r, live_delete(r, dir, name));
+        }
+        if (apr_table_get(r->headers_in, "Content-Range") != NULL) {
+            /* a part of a file stored as the whole of it (RFC 9110 14.5) */
+            ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                          MBLOGNO(1205) "PUT of %s/%s with Content-Range "
+                          "refused", id, name);
+            return refuse_unread(r, live_error(
+                r, HTTP_BAD_REQUEST, "partial_put",
+                "PUT with Content-Range is not supported: upload the "
+                "whole file"));
         }
         return live_put(r, conf, dir, name);
     default:

@@ -7,7 +7,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use MB::API qw(engines api form db_rows note_secret);
-use MB::Test qw(raw_request);
+use MB::Test qw(raw_request error_log_mark error_log_since);
 use Digest::SHA qw(sha256_hex);
 use IO::Socket::INET;
 
@@ -24,7 +24,8 @@ sub start_local {
 }
 
 # PUT/DELETE/GET with curl: (status, body); %o: token, data (file or
-# string), chunked, method, range, headers
+# string), chunked, method, range, headers (list of 'Name: value'),
+# head (the response's headers too, but Date)
 sub live {
     my ($port, $method, $path, %o) = @_;
     my @cmd = ('curl', '-s', '-o', '-', '-w', '\n%{http_code}', '--max-time', '30',
@@ -34,12 +35,18 @@ sub live {
     push @cmd, '--data-binary', $o{file} ? "\@$o{file}" : $o{data} // ''
         if $method eq 'PUT';
     push @cmd, '-r', $o{range} if $o{range};
+    push @cmd, map { ('-H', $_) } @{ $o{headers} || [] };
+    # head: the status line and the headers that may differ by stream
+    # (Date aside) in front of the body
+    push @cmd, '-D', '-' if $o{head};
     push @cmd, "http://127.0.0.1:$port$path";
     open my $fh, '-|', @cmd or die "curl: $!";
     my $out = do { local $/; <$fh> };
     close $fh;
     $out =~ s/\n(\d{3})\z// or return (0, $out);
-    return ($1, $out);
+    my $status = $1;
+    $out =~ s/^Date: [^\r\n]*\r\n//mi if $o{head};
+    return ($status, $out);
 }
 
 sub leftovers { my ($dir) = @_; opendir my $d, $dir or return (); grep { /^\.(upload|write)-/ } readdir $d }
@@ -93,11 +100,64 @@ for my $e (engines()) {
     is $st, 403, "[$engine] another stream's token: 403";
     ($st) = live($port, 'PUT', '/live/00000000-0000-4000-8000-000000000000/x.ts',
                  token => $T, data => 'x');
-    is $st, 404, "[$engine] unknown stream: 404";
+    is $st, 403, "[$engine] unknown stream, another stream's token: 403 as for a known one";
+
+    # no stream-id oracle: without a valid token, a known and an unknown
+    # stream get the same answer (status, challenge and body)
+    {
+        my $unknown = '/live/' . join('-', '0f0e0d0c', '0b0a', '4908', '8706', '050403020100');
+        for my $t ([undef, 'no token'], ['e' x 64, 'a token of no stream']) {
+            my @known = live($port, 'PUT', "$base/o.ts", token => $t->[0], data => 'x', head => 1);
+            my @other = live($port, 'PUT', "$unknown/o.ts", token => $t->[0], data => 'x', head => 1);
+            is $known[0], 401, "[$engine] $t->[1], known stream: 401";
+            is_deeply \@other, \@known, "[$engine] $t->[1]: the same answer for an unknown stream";
+        }
+    }
+
+    # a refusal does not ask for the body: no "100 Continue", the final
+    # answer at once, and the connection closed
+    {
+        my $sock = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $port)
+            or die "connect: $!";
+        print $sock "PUT $base/e.ts HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n"
+                  . "Expect: 100-continue\r\n\r\n";
+        my $resp = do { local $/; local $SIG{ALRM} = sub { die "timeout\n" }; alarm 5;
+                        my $r = eval { <$sock> }; alarm 0; $r } // '';
+        like $resp, qr{^HTTP/1\.1 401 }, "[$engine] Expect: 100-continue without a token: 401 first, no 100";
+        like $resp, qr/^Connection: close\r$/mi, "[$engine] ... and the connection closed";
+        close $sock;
+    }
+
+    # not a stream id at all: 404 JSON, at once
+    ($st, $body) = live($port, 'PUT', '/live/not-a-stream/x.ts', token => $T, data => 'x',
+                        head => 1);
+    is $st, 404, "[$engine] PUT to a path that is not a stream id: 404";
+    like $body, qr/"code":"not_found"/, "[$engine] ... JSON error";
+    like $body, qr/^Connection: close\r$/mi, "[$engine] ... the body not waited for";
+
+    # Content-Range: a part stored as the whole file (RFC 9110 14.5): refused
+    ($st, $body) = live($port, 'PUT', "$base/part.ts", token => $T, data => 'PART',
+                        headers => ['Content-Range: bytes 0-3/100']);
+    is $st, 400, "[$engine] PUT with Content-Range: 400";
+    like $body, qr/"code":"partial_put".*Content-Range/, "[$engine] ... JSON error that says why";
+    ok !-e "$LIVE/$id/part.ts", "[$engine] ... nothing stored";
     ($st, $body) = live($port, 'PUT', "$base/.hidden.ts", token => $T, data => 'x');
     is $st, 400, "[$engine] name with a leading dot: 400";
     ($st) = live($port, 'PUT', "$base/bad%20name.ts", token => $T, data => 'x');
     is $st, 400, "[$engine] name with a space: 400";
+    {
+        # a refused name is logged once, at info, with a short escaped excerpt
+        my $mark = error_log_mark();
+        ($st) = live($port, 'PUT', "$base/evil%0a%1b%5b31m" . ('A' x 4000) . '.ts',
+                     token => $T, data => 'x');
+        is $st, 400, "[$engine] a 4 KB name with control characters: 400";
+        my @lines = grep { /MB1204/ } split /\n/, error_log_since($mark);
+        is scalar(@lines), 1, "[$engine] ... logged once";
+        like $lines[0] // '', qr/\[broadcast:info\]/, "[$engine] ... at info";
+        like $lines[0] // '', qr/"evil\\+n\\+x1b\[31mA{38}\.\.\."/,
+            "[$engine] ... an escaped excerpt of 48 bytes";
+        ok length($lines[0] // '') < 400, "[$engine] ... a short line";
+    }
     ($st, $body) = live($port, 'PUT', "$base/shell.php", token => $T, data => 'x');
     is $st, 415, "[$engine] extension not allowed: 415";
     ($st) = live($port, 'PUT', "$base/big.ts", token => $T, file => $big);
@@ -159,6 +219,27 @@ for my $e (engines()) {
            . "#EXTINF:2.0,\nseg0.ts\n#EXTINF:2.0,\nseg1.ts\n#EXTINF:1.5,\nseg2.ts\n";
     ($st) = live($port, 'PUT', "$base/index.m3u8", token => $T3, data => $pl);
     is $st, 201, "[$engine] PUT the live playlist";
+
+    # playlists are validated at upload: every URI a file of this stream
+    for my $bad (["#EXTINF:2.0,\nhttp://evil.example/seg0.ts\n", 6, 'another origin'],
+                 ["#EXTINF:2.0,\n/etc/passwd\n", 6, 'an absolute path'],
+                 ["#EXTINF:2.0,\nseg0.ts\n#EXTINF:2.0,\n../$other->{stream}{id}/seg0.ts\n", 8,
+                  "another stream's file"],
+                 ["#EXT-X-KEY:METHOD=AES-128,URI=\"https://evil.example/key\"\n", 5,
+                  'a key from another origin']) {
+        my ($lines, $no, $what) = @$bad;
+        ($st, $body) = live($port, 'PUT', "$base/evil.m3u8", token => $T3,
+                            data => "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:2\n"
+                                  . "#EXT-X-MEDIA-SEQUENCE:0\n$lines");
+        is $st, 400, "[$engine] playlist with $what: 400";
+        like $body, qr/"code":"bad_playlist","message":"line $no: /,
+            "[$engine] ... JSON error naming line $no";
+    }
+    ok !-e "$LIVE/$id/evil.m3u8", "[$engine] refused playlists are not stored";
+    ($st, $body) = live($port, 'PUT', "$base/index.m3u8", token => $T3, data => "seg0.ts\n");
+    is $st, 400, "[$engine] a playlist without #EXTM3U: 400";
+    ($st, $body) = live($port, 'GET', "$base/index.m3u8");
+    is $body, $pl, "[$engine] ... and the previous playlist is still served";
     ($st) = live($port, 'PUT', "$base/gone.ts", token => $T3, data => 'G');
     ($st) = live($port, 'DELETE', "$base/gone.ts", token => $T3);
     is $st, 204, "[$engine] DELETE a segment: 204";

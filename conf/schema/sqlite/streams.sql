@@ -26,3 +26,8 @@ CREATE INDEX IF NOT EXISTS mb_stream_live
 -- One user's live streams: their list, and BroadcastMaxLiveStreams.
 CREATE INDEX IF NOT EXISTS mb_stream_owner_live
     ON mb_stream (owner, is_live, start_us DESC, id DESC);
+
+-- An upload with a token that is not its stream's: is it another stream's
+-- (403) or no stream's (401)?  Asked on every refused upload.
+CREATE INDEX IF NOT EXISTS mb_stream_token
+    ON mb_stream (upload_token_hash);
