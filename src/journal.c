@@ -27,7 +27,7 @@ APLOG_USE_MODULE(broadcast);
 #define JOURNAL_PREFIX ".journal-"
 #define JOURNAL_LOCK ".journal.lock"
 #define MASTER_COPY ".master"
-#define JOURNAL_MAX_BYTES ((apr_size_t)256 * 1024 * 1024)
+#define JOURNAL_MAX_BYTES ((apr_size_t)64 * 1024 * 1024)
 
 #if APR_HAS_THREADS
 static apr_thread_mutex_t *journal_mutex;
