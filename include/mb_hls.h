@@ -36,6 +36,9 @@ typedef struct {
     const char *byterange; /* #EXT-X-BYTERANGE as "length@offset" (offset
                             * always explicit), or NULL: the whole file */
     const char *pdt;       /* #EXT-X-PROGRAM-DATE-TIME of it, or NULL */
+    apr_int64_t seq;       /* media sequence number (#EXT-X-MEDIA-SEQUENCE
+                            * + position); in a journal, the recording's
+                            * order */
 } mb_hls_segment;
 
 /* Parse a media playlist; appends mb_hls_segment to *segs (created when
@@ -53,17 +56,24 @@ int mb_hls_is_master(const char *text, apr_size_t len);
 
 /* Merge `fresh` into `all` (both arrays of mb_hls_segment) in linear time
  * (one hash of the segments of `all`): segments already in `all` (same
- * uri, and same byte range if any) are skipped, the others appended in
- * order.  Returns the appended ones (allocated from p).  Segments with a
- * tab in a field (the journal's separator) are skipped. */
+ * uri, and same byte range if any) are skipped, the others appended.
+ * Returns the appended ones (allocated from p).  Segments with a tab in a
+ * field (the journal's separator) are skipped.  Playlists may arrive out
+ * of order (the recording is sorted by seq); a playlist none of whose
+ * segments is known and whose sequence numbers do not go past the
+ * journal's (an encoder that started again at 0) is placed after
+ * everything recorded.  *stale is set when `fresh` adds nothing and
+ * ends before the newest recorded segment (an older window arriving
+ * late). */
 apr_array_header_t *mb_hls_merge(apr_pool_t *p, apr_array_header_t *all,
-                                 const apr_array_header_t *fresh);
+                                 const apr_array_header_t *fresh, int *stale);
 
 /* Journal lines:
- * "<duration>\t<discontinuity 0|1>\t<byterange>\t<pdt>\t<map>\t<uri>\n"
+ * "<duration>\t<discontinuity 0|1>\t<seq>\t<byterange>\t<pdt>\t<map>\t<uri>\n"
  * (empty fields for none).  The parser takes only whole lines (a torn last
  * line is ignored), skips malformed ones, and also reads the 3-field lines
- * "<duration>\t<discontinuity>\t<uri>" of earlier versions. */
+ * "<duration>\t<discontinuity>\t<uri>" of earlier versions (their seq is
+ * their position). */
 const char *mb_hls_journal_format(apr_pool_t *p,
                                   const apr_array_header_t *segs);
 apr_array_header_t *mb_hls_journal_parse(apr_pool_t *p, const char *text);
@@ -73,7 +83,8 @@ apr_array_header_t *mb_hls_journal_parse(apr_pool_t *p, const char *text);
 const char *mb_hls_attr(apr_pool_t *p, const char *attrs, const char *name);
 
 /* A complete recording playlist (VOD, #EXT-X-ENDLIST) of the segments of
- * `segs` for which keep(segment, ctx) is true (NULL keeps all), with the
+ * `segs` for which keep(segment, ctx) is true (NULL keeps all), in the
+ * order of their seq (a stable sort: `segs` is not changed), with the
  * #EXT-X-MAP, #EXT-X-DISCONTINUITY, #EXT-X-PROGRAM-DATE-TIME and
  * #EXT-X-BYTERANGE tags they need, and the #EXT-X-VERSION those require
  * (3; 4 with byte ranges; 6 with EXT-X-MAP). */

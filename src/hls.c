@@ -88,6 +88,7 @@ int mb_hls_parse_max(apr_pool_t *p, const char *text, apr_size_t len,
     const char *map = NULL, *pdt = NULL, *br_uri = NULL;
     char *brange = NULL;
     apr_int64_t br_end = 0;
+    apr_int64_t seq = 0;
     double duration = -1;
     int disc = 0, count = 0;
 
@@ -115,6 +116,13 @@ int mb_hls_parse_max(apr_pool_t *p, const char *text, apr_size_t len,
         }
         else if (n == 20 && TAG(line, n, "#EXT-X-DISCONTINUITY")) {
             disc = 1;
+        }
+        else if (TAG(line, n, "#EXT-X-MEDIA-SEQUENCE:")) {
+            char *num = apr_pstrmemdup(p, line + 22, n - 22), *e;
+            apr_int64_t v = apr_strtoi64(num, &e, 10);
+            if (e != num && *e == '\0' && v >= 0 && v < APR_INT64_MAX / 2) {
+                seq = v;
+            }
         }
         else if (TAG(line, n, "#EXT-X-MAP:")) {
             map = apr_pstrmemdup(p, line + 11, n - 11);
@@ -164,6 +172,10 @@ int mb_hls_parse_max(apr_pool_t *p, const char *text, apr_size_t len,
                 s->map = map;
                 s->byterange = range;
                 s->pdt = pdt;
+                s->seq = seq;
+            }
+            if (seq < APR_INT64_MAX / 2) {
+                seq++;          /* the next URI's number, listed or not */
             }
             duration = -1;
             disc = 0;
@@ -208,32 +220,52 @@ static int journalable(const mb_hls_segment *s)
 }
 
 apr_array_header_t *mb_hls_merge(apr_pool_t *p, apr_array_header_t *all,
-                                 const apr_array_header_t *fresh)
+                                 const apr_array_header_t *fresh, int *stale)
 {
     apr_array_header_t *added = apr_array_make(p, fresh->nelts > 0
                                                   ? fresh->nelts : 1,
                                                sizeof(mb_hls_segment));
     apr_hash_t *known = apr_hash_make(p);
-    int i;
+    apr_int64_t newest = -1, offset = 0;
+    const char **keys;
+    int i, seen = 0;
 
     for (i = 0; i < all->nelts; i++) {
-        apr_hash_set(known, segment_key(p, &APR_ARRAY_IDX(all, i,
-                                                          mb_hls_segment)),
-                     APR_HASH_KEY_STRING, "");
+        const mb_hls_segment *s = &APR_ARRAY_IDX(all, i, mb_hls_segment);
+        apr_hash_set(known, segment_key(p, s), APR_HASH_KEY_STRING, "");
+        if (s->seq > newest) {
+            newest = s->seq;
+        }
     }
+    keys = apr_pcalloc(p, sizeof(*keys) * (size_t)(fresh->nelts + 1));
     for (i = 0; i < fresh->nelts; i++) {
         const mb_hls_segment *f = &APR_ARRAY_IDX(fresh, i, mb_hls_segment);
-        const char *key;
+        if (journalable(f)) {
+            keys[i] = segment_key(p, f);
+            seen |= apr_hash_get(known, keys[i], APR_HASH_KEY_STRING) != NULL;
+        }
+    }
+    if (fresh->nelts > 0 && !seen && newest >= 0
+        && APR_ARRAY_IDX(fresh, 0, mb_hls_segment).seq <= newest) {
+        /* the encoder started again: after everything recorded */
+        offset = newest + 1 - APR_ARRAY_IDX(fresh, 0, mb_hls_segment).seq;
+    }
+    for (i = 0; i < fresh->nelts; i++) {
+        mb_hls_segment f = APR_ARRAY_IDX(fresh, i, mb_hls_segment);
 
-        if (!journalable(f)) {
+        if (keys[i] == NULL
+            || apr_hash_get(known, keys[i], APR_HASH_KEY_STRING) != NULL) {
             continue;
         }
-        key = segment_key(p, f);
-        if (apr_hash_get(known, key, APR_HASH_KEY_STRING) == NULL) {
-            apr_hash_set(known, key, APR_HASH_KEY_STRING, "");
-            *(mb_hls_segment *)apr_array_push(all) = *f;
-            *(mb_hls_segment *)apr_array_push(added) = *f;
-        }
+        apr_hash_set(known, keys[i], APR_HASH_KEY_STRING, "");
+        f.seq += offset;
+        *(mb_hls_segment *)apr_array_push(all) = f;
+        *(mb_hls_segment *)apr_array_push(added) = f;
+    }
+    if (stale) {
+        *stale = added->nelts == 0 && fresh->nelts > 0
+                 && APR_ARRAY_IDX(fresh, fresh->nelts - 1, mb_hls_segment).seq
+                        < newest;
     }
     return added;
 }
@@ -248,8 +280,9 @@ const char *mb_hls_journal_format(apr_pool_t *p,
     for (i = 0; i < segs->nelts; i++) {
         const mb_hls_segment *s = &APR_ARRAY_IDX(segs, i, mb_hls_segment);
         APR_ARRAY_PUSH(lines, const char *) =
-            apr_psprintf(p, "%.6f\t%d\t%s\t%s\t%s\t%s\n", s->duration,
-                         s->discontinuity, s->byterange ? s->byterange : "",
+            apr_psprintf(p, "%.6f\t%d\t%" APR_INT64_T_FMT "\t%s\t%s\t%s\t%s\n",
+                         s->duration, s->discontinuity, s->seq,
+                         s->byterange ? s->byterange : "",
                          s->pdt ? s->pdt : "", s->map ? s->map : "", s->uri);
     }
     return apr_array_pstrcat(p, lines, 0);
@@ -282,15 +315,15 @@ apr_array_header_t *mb_hls_journal_parse(apr_pool_t *p, const char *text)
 
     /* only whole lines: a torn last line (no newline) is ignored */
     for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
-        char *cur = line, *f[6], *e;
+        char *cur = line, *f[7], *e;
         mb_hls_segment s;
         int n = 0;
 
         *nl = '\0';
-        while (n < 6 && (f[n] = next_field(&cur)) != NULL) {
+        while (n < 7 && (f[n] = next_field(&cur)) != NULL) {
             n++;
         }
-        if (cur != NULL || (n != 3 && n != 6)) {
+        if (cur != NULL || (n != 3 && n != 7)) {
             continue;           /* not a journal line */
         }
         s.duration = strtod(f[0], &e);
@@ -301,10 +334,15 @@ apr_array_header_t *mb_hls_journal_parse(apr_pool_t *p, const char *text)
         }
         s.discontinuity = f[1][0] == '1';
         s.byterange = s.pdt = s.map = NULL;
-        if (n == 6) {           /* n == 3: the journal of earlier versions */
-            s.byterange = *f[2] ? f[2] : NULL;
-            s.pdt = *f[3] ? f[3] : NULL;
-            s.map = *f[4] ? f[4] : NULL;
+        s.seq = segs->nelts;    /* n == 3: the journal of earlier versions */
+        if (n == 7) {
+            s.seq = apr_strtoi64(f[2], &e, 10);
+            if (e == f[2] || *e != '\0' || s.seq < 0) {
+                continue;
+            }
+            s.byterange = *f[3] ? f[3] : NULL;
+            s.pdt = *f[4] ? f[4] : NULL;
+            s.map = *f[5] ? f[5] : NULL;
         }
         s.uri = f[n - 1];
         if (*s.uri == '\0') {
@@ -338,18 +376,35 @@ const char *mb_hls_attr(apr_pool_t *p, const char *attrs, const char *name)
     return NULL;
 }
 
-const char *mb_hls_vod_playlist(apr_pool_t *p, const apr_array_header_t *segs,
+static int by_seq(const void *a, const void *b)
+{
+    const mb_hls_segment *x = *(const mb_hls_segment *const *)a;
+    const mb_hls_segment *y = *(const mb_hls_segment *const *)b;
+
+    if (x->seq != y->seq) {
+        return x->seq < y->seq ? -1 : 1;
+    }
+    return x < y ? -1 : x > y;      /* stable: the journal's order */
+}
+
+const char *mb_hls_vod_playlist(apr_pool_t *p, const apr_array_header_t *in,
                                 mb_hls_keep_fn keep, void *ctx)
 {
-    apr_array_header_t *out = apr_array_make(p, segs->nelts * 3 + 8,
+    apr_array_header_t *out = apr_array_make(p, in->nelts * 3 + 8,
                                              sizeof(char *));
     const char *map = NULL;
     double target = 1;
     int i, first = 1, version = 3;
-    char *kept = apr_pcalloc(p, (apr_size_t)segs->nelts + 1);
+    char *kept = apr_pcalloc(p, (apr_size_t)in->nelts + 1);
+    const mb_hls_segment **order = apr_palloc(p, sizeof(*order)
+                                                 * (size_t)(in->nelts + 1));
 
-    for (i = 0; i < segs->nelts; i++) {
-        const mb_hls_segment *s = &APR_ARRAY_IDX(segs, i, mb_hls_segment);
+    for (i = 0; i < in->nelts; i++) {
+        order[i] = &APR_ARRAY_IDX(in, i, mb_hls_segment);
+    }
+    qsort(order, (size_t)in->nelts, sizeof(*order), by_seq);
+    for (i = 0; i < in->nelts; i++) {
+        const mb_hls_segment *s = order[i];
         kept[i] = keep == NULL || keep(s, ctx);
         if (!kept[i]) {
             continue;
@@ -368,8 +423,8 @@ const char *mb_hls_vod_playlist(apr_pool_t *p, const apr_array_header_t *segs,
         "#EXTM3U\n#EXT-X-VERSION:%d\n#EXT-X-PLAYLIST-TYPE:VOD\n"
         "#EXT-X-TARGETDURATION:%d\n#EXT-X-MEDIA-SEQUENCE:0\n",
         version, (int)ceil(target));
-    for (i = 0; i < segs->nelts; i++) {
-        const mb_hls_segment *s = &APR_ARRAY_IDX(segs, i, mb_hls_segment);
+    for (i = 0; i < in->nelts; i++) {
+        const mb_hls_segment *s = order[i];
         if (!kept[i]) {
             continue;
         }

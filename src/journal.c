@@ -273,7 +273,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
     char *body = NULL, *jtext = NULL;
     apr_size_t blen = 0, jlen = 0;
     apr_status_t rv;
-    int master = 0, parsed;
+    int master = 0, parsed, stale = 0;
 
     /* the body exactly as stored (the temporary file about to be renamed) */
     rv = mb_journal_read_file(p, tmp, (apr_size_t)limit, &body, &blen);
@@ -344,7 +344,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
                           "cannot record the playlist");
         }
         all = mb_hls_journal_parse(p, jtext);
-        added = mb_hls_merge(p, all, fresh);
+        added = mb_hls_merge(p, all, fresh, &stale);
         if (all->nelts > max) {
             journal_unlock(lock);
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -369,6 +369,16 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
                                    : HTTP_INTERNAL_SERVER_ERROR,
                           "journal_error", "cannot record the playlist");
         }
+    }
+    if (stale) {
+        /* an older window that arrived late (uploads overtaking each
+         * other): recorded, but the newer live playlist stays */
+        journal_unlock(lock);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      MBLOGNO(1309) "%s: an older window than the stored "
+                      "one; the live playlist is kept", name);
+        apr_file_remove(tmp, p);
+        return OK;
     }
     rv = apr_file_rename(tmp, final, p);
     if (rv == APR_SUCCESS && sync) {

@@ -105,10 +105,10 @@ sub journal_uris {
     truncate $J, length $before;
 
     # a torn last line (a crash in the middle of an append) is cut off
-    open my $a, '>>', $J or die; print $a "2.000000\t0\t\t\t\tseg9"; close $a;
+    open my $a, '>>', $J or die; print $a "2.000000\t0\t9\t\t\t\tseg9"; close $a;
     ($st) = put_body("$base/index.m3u8", $T, playlist(1, 3));
     is $st, 204, 'after a torn last line: 204';
-    is slurp($J), $before . "2.000000\t0\t\t\t\tseg3.ts\n", '... the torn line cut off, seg3 appended';
+    is slurp($J), $before . "2.000000\t0\t3\t\t\t\tseg3.ts\n", '... the torn line cut off, seg3 appended';
 
     # recovered: a readable journal again
     ($st) = put_body("$base/index.m3u8", $T, playlist(2, 4));

@@ -100,7 +100,7 @@ int main(void)
        "discontinuity and titled EXTINF");
     ok(mb_hls_parse(p, "not a playlist", 14, &b) == -1, "not M3U refused");
 
-    added = mb_hls_merge(p, a, b);
+    added = mb_hls_merge(p, a, b, NULL);
     ok(a->nelts == 4, "merge skips the repeated seg2.ts (%d)", a->nelts);
     ok(added->nelts == 1 && !strcmp(APR_ARRAY_IDX(added, 0, mb_hls_segment).uri,
                                     "seg3.ts"), "merge returns what it added");
@@ -152,7 +152,7 @@ int main(void)
     ok(!strcmp(APR_ARRAY_IDX(b, 1, mb_hls_segment).byterange, "50@100"),
        "the offset follows the previous sub-range");
     a = apr_array_make(p, 1, sizeof(mb_hls_segment));
-    added = mb_hls_merge(p, a, b);
+    added = mb_hls_merge(p, a, b, NULL);
     ok(a->nelts == 2, "two sub-ranges of one file are two segments");
     vod = mb_hls_vod_playlist(p, mb_hls_journal_parse(p,
                               mb_hls_journal_format(p, a)), NULL, NULL);
@@ -184,10 +184,42 @@ int main(void)
     ok(mb_hls_parse_max(p, bigtext, strlen(bigtext), n, &big) == 0
        && big->nelts == n, "at the cap: all %d", n);
     bj = apr_array_make(p, 1, sizeof(mb_hls_segment));
-    added = mb_hls_merge(p, bj, big);
-    added = mb_hls_merge(p, bj, big);
+    added = mb_hls_merge(p, bj, big, NULL);
+    added = mb_hls_merge(p, bj, big, NULL);
     ok(bj->nelts == n && added->nelts == 0, "100000 segments merged twice: "
        "no duplicate");
+
+    /* windows arriving out of order: the recording follows the sequence */
+    {
+        const char *w[] = {
+            "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1,\nq0.ts\n",
+            "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:3\n#EXTINF:1,\nq3.ts\n#EXTINF:1,\nq4.ts\n#EXTINF:1,\nq5.ts\n",
+            "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:1,\nq1.ts\n#EXTINF:1,\nq2.ts\n#EXTINF:1,\nq3.ts\n",
+            "#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:0\n#EXTINF:1,\nr0.ts\n#EXTINF:1,\nr1.ts\n",
+        };
+        int stale[4], k;
+        apr_array_header_t *all = apr_array_make(p, 1, sizeof(mb_hls_segment));
+        for (k = 0; k < 4; k++) {
+            apr_array_header_t *fr = NULL;
+            mb_hls_parse(p, w[k], strlen(w[k]), &fr);
+            mb_hls_merge(p, all, fr, &stale[k]);
+            all = mb_hls_journal_parse(p, mb_hls_journal_format(p, all));
+        }
+        vod = mb_hls_vod_playlist(p, all, NULL, NULL);
+        ok(strstr(vod, "q0.ts\n#EXTINF:1.000000,\nq1.ts\n#EXTINF:1.000000,\n"
+                       "q2.ts\n#EXTINF:1.000000,\nq3.ts\n#EXTINF:1.000000,\n"
+                       "q4.ts\n#EXTINF:1.000000,\nq5.ts\n#EXTINF:1.000000,\n"
+                       "r0.ts\n#EXTINF:1.000000,\nr1.ts\n") != NULL,
+           "late windows sorted in, an encoder restart after everything");
+        ok(!stale[0] && !stale[1] && !stale[2] && !stale[3],
+           "a late window that adds segments is not stale");
+        {
+            apr_array_header_t *fr = NULL;
+            mb_hls_parse(p, w[2], strlen(w[2]), &fr);
+            mb_hls_merge(p, all, fr, &stale[0]);
+            ok(stale[0], "a late window that adds nothing is stale");
+        }
+    }
 
     /* master recording */
     vod = mb_hls_vod_master(p, master, strlen(master), to_vod, p);

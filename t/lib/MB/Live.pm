@@ -60,14 +60,21 @@ sub ffmpeg_push {
 }
 
 # ffmpeg closes an HTTP PUT without reading the answer, so it may exit
-# before Apache has stored its last upload: wait until no upload is in
-# progress in the stream's directory (a temporary .upload-* file).
+# before Apache has stored its last uploads: wait until no upload is in
+# progress in the stream's directory (a temporary .upload-* file) and, if
+# named, the playlist is the final one (#EXT-X-ENDLIST).
 sub settle {
-    my ($dir) = @_;
+    my ($dir, $playlist) = @_;
     select undef, undef, undef, 0.5;
-    for (1 .. 50) {
+    for (1 .. 100) {
         opendir my $d, $dir or return;
-        return unless grep { /^\.upload-/ } readdir $d;
+        my $busy = grep { /^\.upload-/ } readdir $d;
+        if (!$busy && defined $playlist) {
+            open my $fh, '<', "$dir/$playlist" or next;
+            local $/;
+            $busy = (<$fh> // '') !~ /#EXT-X-ENDLIST\s*\z/;
+        }
+        return unless $busy;
         select undef, undef, undef, 0.1;
     }
 }
