@@ -6,6 +6,7 @@
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
 #   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 #   make bench-watchlog   the cost of the watch log (log on / log off)
+#   make bench-journal    playlist PUT cost against its segments; BroadcastLiveSync
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -37,7 +38,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text
 
-.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
+.PHONY: all install test unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
 all: $(MOD)
 
@@ -103,6 +104,9 @@ bench: $(MOD)
 
 bench-watchlog: $(MOD)
 	bench/watchlog.sh
+
+bench-journal: $(MOD)
+	bench/journal.sh
 
 clean:
 	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)
