@@ -4,6 +4,7 @@ package MB::Live;
 use strict;
 use warnings;
 use Exporter 'import';
+use Time::HiRes qw(time);
 use MB::API qw(api form note_secret);
 
 our @EXPORT_OK = qw(start_stream stop_stream ffmpeg_push playlist_uris settle
@@ -60,22 +61,25 @@ sub ffmpeg_push {
 }
 
 # ffmpeg closes an HTTP PUT without reading the answer, so it may exit
-# before Apache has stored its last uploads: wait until no upload is in
-# progress in the stream's directory (a temporary .upload-* file) and, if
-# named, the playlist is the final one (#EXT-X-ENDLIST).
+# before Apache has stored its last uploads (seconds later when they queued
+# during a graceful restart): wait until no upload is in progress in the
+# stream's directory (a temporary .upload-* file) and the access log's
+# count of the stream's PUTs has not changed for two seconds.
 sub settle {
-    my ($dir, $playlist) = @_;
-    select undef, undef, undef, 0.5;
-    for (1 .. 100) {
+    my ($dir) = @_;
+    (my $id = $dir) =~ s{.*/}{};
+    my $log = "$ENV{MB_T_DIR}/logs/access_log";
+    my ($last, $since) = (-1, time);
+    for (1 .. 200) {
+        select undef, undef, undef, 0.1;
         opendir my $d, $dir or return;
         my $busy = grep { /^\.upload-/ } readdir $d;
-        if (!$busy && defined $playlist) {
-            open my $fh, '<', "$dir/$playlist" or next;
-            local $/;
-            $busy = (<$fh> // '') !~ /#EXT-X-ENDLIST\s*\z/;
+        my $n = 0;
+        if (open my $fh, '<', $log) {
+            while (<$fh>) { $n++ if /"PUT [^"]*\Q$id\E/ }
         }
-        return unless $busy;
-        select undef, undef, undef, 0.1;
+        ($last, $since) = ($n, time) if $n != $last || $busy;
+        return if time - $since >= 2;
     }
 }
 
