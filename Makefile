@@ -17,8 +17,10 @@ RUN_PORT  ?= 8080
 WARN     = -Wall -Wextra -Werror
 MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
            src/api.c src/api_config.c src/params.c src/streams.c \
-           src/authz_owner.c src/watchlog.c src/status.c src/journal.c
+           src/authz_owner.c src/watchlog.c src/status.c src/journal.c \
+           src/recording.c
 PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
+            src/hls_master.c \
             src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
             src/validate.c src/secret.c src/html.c src/chart.c \
             src/status_params.c src/sqltime.c src/text.c

@@ -11,6 +11,9 @@
 #include "mb_live.h"
 
 #define MB_DEFAULT_LIVE_MAX_SEGMENTS 50000
+#define MB_JOURNAL_PREFIX ".journal-"   /* + the media playlist's name */
+#define MB_JOURNAL_MASTER ".master"     /* the uploaded master playlist */
+#define MB_JOURNAL_MAX_BYTES ((apr_size_t)64 * 1024 * 1024)
 
 const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
                                      const char *arg);
@@ -41,6 +44,12 @@ typedef struct {
 int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
                      const char *name, const char *tmp, const char *final,
                      mb_journal_error *err);
+
+/* The stream's lock (apr_file_lock on <dir>/.journal.lock, under the
+ * process's thread mutex), around every journal update and at stop. */
+apr_status_t mb_journal_lock(apr_pool_t *p, const char *dir,
+                             apr_file_t **lock);
+void mb_journal_unlock(apr_file_t *lock);
 
 /* Small files: read whole (EFBIG over max), write through a temporary name
  * (synced before the rename, and the directory after it, when sync). */

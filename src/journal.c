@@ -9,7 +9,8 @@
  * the new lines; the playlist is renamed into place under the same lock.
  * The lock is an apr_file_lock on <dir>/.journal.lock (fcntl: between
  * processes) taken under a process-wide thread mutex (fcntl locks belong
- * to the process, so threads of one child would share it).
+ * to the process, so threads of one child would share it).  The
+ * recordings written from the journals at stop are in src/recording.c.
  */
 #include "mb_journal.h"
 #include "mb_hls.h"
@@ -24,10 +25,7 @@
 
 APLOG_USE_MODULE(broadcast);
 
-#define JOURNAL_PREFIX ".journal-"
 #define JOURNAL_LOCK ".journal.lock"
-#define MASTER_COPY ".master"
-#define JOURNAL_MAX_BYTES ((apr_size_t)64 * 1024 * 1024)
 
 #if APR_HAS_THREADS
 static apr_thread_mutex_t *journal_mutex;
@@ -88,7 +86,7 @@ int mb_journal_sync_on(const mb_dir_conf *conf)
     return conf->live_sync != 0;    /* MB_UNSET: the default, On */
 }
 
-/* ---- files ---------------------------------------------------------------- */
+/* ---- files ------------------------------------------------------------- */
 
 apr_status_t mb_journal_read_file(apr_pool_t *p, const char *path,
                                   apr_size_t max, char **text,
@@ -170,10 +168,10 @@ apr_status_t mb_journal_write_atomically(apr_pool_t *p, const char *dir,
     return sync ? mb_journal_sync_dir(p, dir) : APR_SUCCESS;
 }
 
-/* ---- the lock ------------------------------------------------------------- */
+/* ---- the lock ---------------------------------------------------------- */
 
-static apr_status_t journal_lock(apr_pool_t *p, const char *dir,
-                                 apr_file_t **lock)
+apr_status_t mb_journal_lock(apr_pool_t *p, const char *dir,
+                            apr_file_t **lock)
 {
     apr_status_t rv;
 
@@ -199,7 +197,7 @@ static apr_status_t journal_lock(apr_pool_t *p, const char *dir,
     return rv;
 }
 
-static void journal_unlock(apr_file_t *lock)
+void mb_journal_unlock(apr_file_t *lock)
 {
     apr_file_unlock(lock);
     apr_file_close(lock);
@@ -210,7 +208,7 @@ static void journal_unlock(apr_file_t *lock)
 #endif
 }
 
-/* ---- a playlist upload ------------------------------------------------------ */
+/* ---- a playlist upload ------------------------------------------------- */
 
 int mb_journal_wanted(const char *name)
 {
@@ -264,7 +262,8 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
                      mb_journal_error *err)
 {
     apr_pool_t *p = r->pool;
-    const char *jpath = apr_pstrcat(p, dir, "/" JOURNAL_PREFIX, name, NULL);
+    const char *jpath = apr_pstrcat(p, dir, "/" MB_JOURNAL_PREFIX, name,
+                                    NULL);
     int max = mb_journal_max_segments(conf), sync = mb_journal_sync_on(conf);
     apr_array_header_t *fresh = NULL, *all, *added;
     apr_off_t limit = conf->live_max_upload > 0 ? conf->live_max_upload
@@ -303,7 +302,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
         }
     }
 
-    rv = journal_lock(p, dir, &lock);
+    rv = mb_journal_lock(p, dir, &lock);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(1303) "cannot lock the segment journal of %s: "
@@ -314,9 +313,9 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (master) {
         /* the recording's master playlist is made from this at stop */
         rv = mb_journal_write_atomically(p, dir, apr_pstrcat(p, dir, "/"
-                                         MASTER_COPY, NULL), body, sync);
+                                         MB_JOURNAL_MASTER, NULL), body, sync);
         if (rv != APR_SUCCESS) {
-            journal_unlock(lock);
+            mb_journal_unlock(lock);
             ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                           MBLOGNO(1304) "cannot keep a copy of the master "
                           "playlist %s in %s", name, dir);
@@ -329,14 +328,15 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
     else if (fresh != NULL && fresh->nelts > 0) {
         /* only "no such file" is an empty journal: on any other error the
          * journal stays as it is and this upload fails */
-        rv = mb_journal_read_file(p, jpath, JOURNAL_MAX_BYTES, &jtext, &jlen);
+        rv = mb_journal_read_file(p, jpath, MB_JOURNAL_MAX_BYTES, &jtext,
+                                  &jlen);
         if (APR_STATUS_IS_ENOENT(rv)) {
             jtext = "";
             jlen = 0;
             rv = APR_SUCCESS;
         }
         if (rv != APR_SUCCESS) {
-            journal_unlock(lock);
+            mb_journal_unlock(lock);
             ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                           MBLOGNO(1305) "cannot read the segment journal %s: "
                           "kept as it is, upload of %s refused", jpath, name);
@@ -346,7 +346,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
         all = mb_hls_journal_parse(p, jtext);
         added = mb_hls_merge(p, all, fresh, &stale);
         if (all->nelts > max) {
-            journal_unlock(lock);
+            mb_journal_unlock(lock);
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           MBLOGNO(1306) "playlist %s refused: the recording "
                           "would list more than %d segments "
@@ -360,7 +360,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
                                 mb_hls_journal_format(p, added), sync);
         }
         if (rv != APR_SUCCESS) {
-            journal_unlock(lock);
+            mb_journal_unlock(lock);
             ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                           MBLOGNO(1307) "cannot append to the segment journal "
                           "%s: upload of %s refused", jpath, name);
@@ -373,7 +373,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (stale) {
         /* an older window that arrived late (uploads overtaking each
          * other): recorded, but the newer live playlist stays */
-        journal_unlock(lock);
+        mb_journal_unlock(lock);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                       MBLOGNO(1309) "%s: an older window than the stored "
                       "one; the live playlist is kept", name);
@@ -384,7 +384,7 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv == APR_SUCCESS && sync) {
         rv = mb_journal_sync_dir(p, dir);
     }
-    journal_unlock(lock);
+    mb_journal_unlock(lock);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(1308) "cannot store %s in %s", name, dir);
@@ -394,180 +394,4 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
                       "io_error", "cannot store the file");
     }
     return OK;
-}
-
-/* ---- the recording, at stop ------------------------------------------------- */
-
-typedef struct {
-    apr_pool_t *p;
-    const char *dir;
-    apr_off_t bytes;        /* of the segments kept */
-    double seconds;
-} keep_ctx;
-
-static int file_present(keep_ctx *k, const char *uri, apr_off_t *size)
-{
-    apr_finfo_t fi;
-
-    if (mb_hls_check_name(uri) != MB_HLS_NAME_OK
-        || apr_stat(&fi, apr_pstrcat(k->p, k->dir, "/", uri, NULL),
-                    APR_FINFO_TYPE | APR_FINFO_SIZE, k->p) != APR_SUCCESS
-        || fi.filetype != APR_REG) {
-        return 0;
-    }
-    *size = fi.size;
-    return 1;
-}
-
-/* A segment is kept when its file (and its initialisation section) is
- * still there. */
-static int segment_present(const mb_hls_segment *s, void *data)
-{
-    keep_ctx *k = data;
-    apr_off_t size, isize;
-    const char *init = s->map ? mb_hls_attr(k->p, s->map, "URI") : NULL;
-
-    if (!file_present(k, s->uri, &size)
-        || (s->map && (init == NULL || !file_present(k, init, &isize)))) {
-        return 0;
-    }
-    if (s->byterange) {
-        size = (apr_off_t)apr_atoi64(s->byterange);
-    }
-    k->bytes += size;
-    k->seconds += s->duration;
-    return 1;
-}
-
-typedef struct {
-    apr_pool_t *p;
-    apr_hash_t *recorded;   /* media playlist name -> recording name */
-} rename_ctx;
-
-static const char *recording_of(const char *uri, void *data)
-{
-    rename_ctx *c = data;
-    return apr_hash_get(c->recorded, uri, APR_HASH_KEY_STRING);
-}
-
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The names of the media playlists that have a journal, sorted. */
-static apr_status_t journals(apr_pool_t *p, const char *dir,
-                             apr_array_header_t **names)
-{
-    apr_dir_t *d;
-    apr_finfo_t fi;
-    apr_status_t rv = apr_dir_open(&d, dir, p);
-    size_t n = strlen(JOURNAL_PREFIX);
-
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    *names = apr_array_make(p, 4, sizeof(const char *));
-    while ((rv = apr_dir_read(&fi, APR_FINFO_NAME | APR_FINFO_TYPE, d))
-           == APR_SUCCESS) {
-        if (fi.filetype == APR_REG && !strncmp(fi.name, JOURNAL_PREFIX, n)
-            && mb_journal_wanted(fi.name + n)) {
-            APR_ARRAY_PUSH(*names, const char *) =
-                apr_pstrdup(p, fi.name + n);
-        }
-    }
-    apr_dir_close(d);
-    if (!APR_STATUS_IS_ENOENT(rv)) {
-        return rv;
-    }
-    qsort((*names)->elts, (size_t)(*names)->nelts, sizeof(const char *),
-          by_name);
-    return APR_SUCCESS;
-}
-
-static apr_status_t write_recordings(apr_pool_t *p, const char *dir, int sync)
-{
-    apr_array_header_t *names, *variants;
-    const char *vod = apr_pstrcat(p, dir, "/vod.m3u8", NULL), *master_text;
-    char *text = NULL;
-    apr_size_t len = 0;
-    apr_status_t rv;
-    rename_ctx rc;
-    int i, have_master;
-
-    if ((rv = journals(p, dir, &names)) != APR_SUCCESS) {
-        return rv;
-    }
-    rv = mb_journal_read_file(p, apr_pstrcat(p, dir, "/" MASTER_COPY, NULL),
-                              JOURNAL_MAX_BYTES, &text, &len);
-    if (!APR_STATUS_IS_ENOENT(rv) && rv != APR_SUCCESS) {
-        return rv;
-    }
-    have_master = rv == APR_SUCCESS;
-    rc.p = p;
-    rc.recorded = apr_hash_make(p);
-    variants = apr_array_make(p, names->nelts + 1, sizeof(mb_hls_variant));
-    for (i = 0; i < names->nelts; i++) {
-        const char *name = APR_ARRAY_IDX(names, i, const char *);
-        const char *out = (names->nelts == 1 && !have_master)
-                              ? "vod.m3u8" : apr_pstrcat(p, "vod.", name, NULL);
-        char *jtext = NULL;
-        apr_size_t jlen = 0;
-        keep_ctx k;
-        mb_hls_variant *v;
-
-        rv = mb_journal_read_file(p, apr_pstrcat(p, dir, "/" JOURNAL_PREFIX,
-                                                 name, NULL),
-                                  JOURNAL_MAX_BYTES, &jtext, &jlen);
-        if (rv != APR_SUCCESS) {
-            return rv;          /* no recording from half a journal */
-        }
-        k.p = p;
-        k.dir = dir;
-        k.bytes = 0;
-        k.seconds = 0;
-        rv = mb_journal_write_atomically(p, dir,
-                 apr_pstrcat(p, dir, "/", out, NULL),
-                 mb_hls_vod_playlist(p, mb_hls_journal_parse(p, jtext),
-                                     segment_present, &k), sync);
-        if (rv != APR_SUCCESS) {
-            return rv;
-        }
-        apr_hash_set(rc.recorded, name, APR_HASH_KEY_STRING, out);
-        v = apr_array_push(variants);
-        v->uri = out;
-        v->bandwidth = k.seconds > 0
-                           ? (apr_int64_t)((double)k.bytes * 8 / k.seconds)
-                           : 0;
-    }
-    if (names->nelts == 1 && !have_master) {
-        return APR_SUCCESS;     /* vod.m3u8 is that one recording */
-    }
-    if (names->nelts == 0) {
-        /* nothing was ever listed: an empty recording */
-        return mb_journal_write_atomically(p, dir, vod,
-                   mb_hls_vod_playlist(p, apr_array_make(p, 1,
-                                       sizeof(mb_hls_segment)), NULL, NULL),
-                   sync);
-    }
-    master_text = have_master ? mb_hls_vod_master(p, text, len, recording_of,
-                                                  &rc)
-                              : NULL;
-    if (master_text == NULL) {  /* none uploaded, or none of it recorded */
-        master_text = mb_hls_master_playlist(p, variants);
-    }
-    return mb_journal_write_atomically(p, dir, vod, master_text, sync);
-}
-
-apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir, int sync)
-{
-    apr_file_t *lock;
-    apr_status_t rv = journal_lock(p, dir, &lock);
-
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    rv = write_recordings(p, dir, sync);
-    journal_unlock(lock);
-    return rv;
 }
