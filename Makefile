@@ -9,6 +9,7 @@
 #   make run        the embedded default on 127.0.0.1:8080 (foreground)
 #   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 #   make bench-watchlog   the cost of the watch log (log on / log off)
+#   make bench-journal    playlist PUT cost against its segments; BroadcastLiveSync
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -19,8 +20,10 @@ RUN_PORT  ?= 8080
 WARN     = -Wall -Wextra -Werror
 MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
            src/api.c src/api_config.c src/params.c src/streams.c \
-           src/authz_owner.c src/watchlog.c src/status.c src/guard.c
+           src/authz_owner.c src/watchlog.c src/status.c src/guard.c \
+           src/journal.c src/recording.c
 PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
+            src/hls_master.c \
             src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
             src/validate.c src/secret.c src/html.c src/chart.c \
             src/status_params.c src/sqltime.c src/text.c src/origin.c \
@@ -43,7 +46,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota
 
-.PHONY: all install test test-sanitize unit run bench bench-watchlog clean deps fuzz assets
+.PHONY: all install test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
 all: $(MOD)
 
@@ -154,6 +157,9 @@ bench: $(MOD)
 
 bench-watchlog: $(MOD)
 	bench/watchlog.sh
+
+bench-journal: $(MOD)
+	bench/journal.sh
 
 clean:
 	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)

@@ -5,6 +5,7 @@
 #include "mod_broadcast.h"
 #include "mb_api.h"
 #include "mb_guard.h"
+#include "mb_journal.h"
 #include "mb_live.h"
 #include "mb_watch.h"
 
@@ -97,6 +98,14 @@ static const command_rec mb_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "Most bytes the files of one live stream may hold "
                   "(K/M/G; default 16G; 0 for no limit)"),
+    AP_INIT_TAKE1("BroadcastLiveMaxSegments", mb_cmd_live_max_segments, NULL,
+                  RSRC_CONF | ACCESS_CONF,
+                  "Most segments a live playlist, and a stream's recording, "
+                  "may list (default 50000)"),
+    AP_INIT_FLAG("BroadcastLiveSync", mb_cmd_live_sync, NULL,
+                 RSRC_CONF | ACCESS_CONF,
+                 "On (default): uploads, journals and recordings are synced "
+                 "to disk before they are renamed into place"),
     AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Where broadcast-live is mounted, as a path or an absolute "
@@ -116,6 +125,7 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(mb_security_headers, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mb_journal_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_watch_mark, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);

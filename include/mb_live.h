@@ -69,8 +69,12 @@ int mb_live_dir_here(request_rec *r, const char *id);
 /* After stop: the recording playlist (errors are logged). */
 void mb_live_finish(request_rec *r, const char *id);
 
-/* At stop: write <dir>/vod.m3u8 from the segment journal, keeping the
- * segments still present.  APR_SUCCESS, or the error (logged by caller). */
-apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir);
+/* At stop, under the stream's journal lock (src/journal.c): the recording
+ * of every media playlist from its journal, keeping the segments still
+ * present: vod.m3u8 for a single one; else vod.<name> for each and a
+ * master vod.m3u8 (from the uploaded master playlist, or made up).  Synced
+ * when sync.  APR_SUCCESS, or the error (logged by caller); a journal that
+ * cannot be read leaves the recordings as they were. */
+apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir, int sync);
 
 #endif /* MB_LIVE_H */

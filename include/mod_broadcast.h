@@ -30,6 +30,8 @@ typedef struct {
     const char *live_root;        /* BroadcastLiveRoot (canonical)       */
     apr_off_t live_max_upload;    /* BroadcastLiveMaxUpload              */
     apr_off_t live_quota;         /* BroadcastLiveQuota, 0 = none        */
+    int live_max_segments;        /* BroadcastLiveMaxSegments (MB_UNSET) */
+    int live_sync;                /* BroadcastLiveSync On/Off (MB_UNSET) */
     const char *player_script;    /* BroadcastPlayerScript               */
     const char *live_url;         /* BroadcastLiveURL                    */
     mb_api_conf *api;             /* broadcast-api (src/api_config.c)    */

@@ -20,6 +20,8 @@ void *mb_create_dir_conf(apr_pool_t *p, char *dir)
     conf->watch_log = MB_UNSET;
     conf->live_max_upload = MB_UNSET;
     conf->live_quota = MB_UNSET;
+    conf->live_max_segments = MB_UNSET;
+    conf->live_sync = MB_UNSET;
     conf->api = mb_api_create_conf(p, dir);
     return conf;
 }
@@ -100,6 +102,11 @@ void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
                                 : base->live_max_upload;
     conf->live_quota = add->live_quota != MB_UNSET ? add->live_quota
                                                    : base->live_quota;
+    conf->live_max_segments = add->live_max_segments != MB_UNSET
+                                  ? add->live_max_segments
+                                  : base->live_max_segments;
+    conf->live_sync = add->live_sync != MB_UNSET ? add->live_sync
+                                                 : base->live_sync;
     conf->player_script = add->player_script ? add->player_script
                                              : base->player_script;
     conf->live_url = add->live_url ? add->live_url : base->live_url;

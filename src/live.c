@@ -12,6 +12,7 @@
 #include "mb_live.h"
 #include "mb_guard.h"
 #include "mb_hls.h"
+#include "mb_journal.h"
 #include "mb_path.h"
 #include "mb_size.h"
 #include "mb_json.h"
@@ -396,146 +397,6 @@ static int authorize_upload(request_rec *r, const char *id)
     return DECLINED;    /* authorized */
 }
 
-/* ---- the segment journal ----------------------------------------------- */
-
-static apr_status_t read_small_file(apr_pool_t *p, const char *path,
-                                    apr_size_t max, char **text,
-                                    apr_size_t *len)
-{
-    apr_file_t *f;
-    apr_finfo_t fi;
-    apr_status_t rv;
-    apr_size_t n;
-
-    rv = apr_file_open(&f, path, APR_READ | APR_BINARY, 0, p);
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    rv = apr_file_info_get(&fi, APR_FINFO_SIZE, f);
-    if (rv == APR_SUCCESS && (apr_size_t)fi.size > max) {
-        rv = APR_EGENERAL;
-    }
-    if (rv == APR_SUCCESS) {
-        n = (apr_size_t)fi.size;
-        *text = apr_palloc(p, n + 1);
-        rv = apr_file_read_full(f, *text, n, &n);
-        if (rv == APR_EOF) {
-            rv = APR_SUCCESS;
-        }
-        (*text)[n] = '\0';
-        *len = n;
-    }
-    apr_file_close(f);
-    return rv;
-}
-
-static apr_status_t write_atomically(apr_pool_t *p, const char *dir,
-                                     const char *final, const char *text)
-{
-    apr_file_t *f;
-    char *tmp = apr_pstrcat(p, dir, "/.write-XXXXXX", NULL);
-    apr_size_t n = strlen(text);
-    apr_status_t rv;
-
-    rv = apr_file_mktemp(&f, tmp, APR_CREATE | APR_WRITE | APR_EXCL
-                         | APR_BINARY, p);
-    if (rv != APR_SUCCESS) {
-        return rv;
-    }
-    rv = apr_file_write_full(f, text, n, NULL);
-    if (rv == APR_SUCCESS) {   /* readable by operators; failure is harmless */
-        apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
-                           | APR_FPROT_GREAD | APR_FPROT_WREAD);
-    }
-    apr_file_close(f);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_rename(tmp, final, p);
-    }
-    if (rv != APR_SUCCESS) {
-        apr_file_remove(tmp, p);
-    }
-    return rv;
-}
-
-/* Add the segments of a freshly uploaded playlist to the journal, under an
- * exclusive lock (uploads of one stream may overlap). */
-static void journal_playlist(request_rec *r, const char *dir,
-                             const char *playlist)
-{
-    apr_pool_t *p = r->pool;
-    const char *jpath = apr_pstrcat(p, dir, "/" MB_LIVE_JOURNAL, NULL);
-    const char *lpath = apr_pstrcat(p, dir, "/" MB_LIVE_JOURNAL ".lock", NULL);
-    apr_array_header_t *fresh = NULL, *all;
-    apr_file_t *lock;
-    char *text = NULL;
-    apr_size_t len = 0;
-    apr_status_t rv;
-
-    if (read_small_file(p, playlist, 4 * 1024 * 1024, &text, &len)
-            != APR_SUCCESS
-        || mb_hls_parse(p, text, len, &fresh) != 0 || fresh->nelts == 0) {
-        return;
-    }
-    rv = apr_file_open(&lock, lpath, APR_CREATE | APR_WRITE, APR_OS_DEFAULT, p);
-    if (rv == APR_SUCCESS) {
-        rv = apr_file_lock(lock, APR_FLOCK_EXCLUSIVE);
-    }
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MBLOGNO(0708) "cannot lock the segment journal of %s",
-                      dir);
-        return;
-    }
-    text = NULL;
-    if (read_small_file(p, jpath, 64 * 1024 * 1024, &text, &len)
-        != APR_SUCCESS) {
-        text = "";
-    }
-    all = mb_hls_journal_parse(p, text);
-    mb_hls_merge(all, fresh);
-    rv = write_atomically(p, dir, jpath, mb_hls_journal_format(p, all));
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MBLOGNO(0709) "cannot write the segment journal of %s",
-                      dir);
-    }
-    apr_file_unlock(lock);
-    apr_file_close(lock);
-}
-
-typedef struct {
-    apr_pool_t *p;
-    const char *dir;
-} keep_ctx;
-
-static int segment_present(const char *uri, void *data)
-{
-    keep_ctx *k = data;
-    apr_finfo_t fi;
-
-    return mb_hls_check_name(uri) == MB_HLS_NAME_OK
-           && apr_stat(&fi, apr_pstrcat(k->p, k->dir, "/", uri, NULL),
-                       APR_FINFO_TYPE, k->p) == APR_SUCCESS
-           && fi.filetype == APR_REG;
-}
-
-apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir)
-{
-    char *text = NULL;
-    apr_size_t len = 0;
-    keep_ctx k;
-
-    k.p = p;
-    k.dir = dir;
-    if (read_small_file(p, apr_pstrcat(p, dir, "/" MB_LIVE_JOURNAL, NULL),
-                        64 * 1024 * 1024, &text, &len) != APR_SUCCESS) {
-        text = "";
-    }
-    return write_atomically(p, dir, apr_pstrcat(p, dir, "/vod.m3u8", NULL),
-                            mb_hls_vod_playlist(p, mb_hls_journal_parse(p, text),
-                                                segment_present, &k));
-}
-
 /* ---- BroadcastStorage local: provisioning for the API -------------------- */
 
 static const char *new_token(apr_pool_t *p)
@@ -660,7 +521,8 @@ void mb_live_finish(request_rec *r, const char *id)
     if (conf->live_root == NULL) {
         return;
     }
-    rv = mb_live_write_vod(r->pool, mb_live_dir(r->pool, conf->live_root, id));
+    rv = mb_live_write_vod(r->pool, mb_live_dir(r->pool, conf->live_root, id),
+                           mb_journal_sync_on(conf));
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(0723) "cannot write the recording playlist of "
@@ -729,11 +591,41 @@ static apr_status_t quota_room(request_rec *r, const char *dir,
     return APR_SUCCESS;
 }
 
-/* Rename the complete upload `tmp` to `final` and count it, both under the
- * stream's quota lock, so that concurrent uploads (any child) count right
- * and an overwrite counts the difference.  *over (nothing renamed) when
- * the quota does not let it in; a file that does not grow always does. */
-static apr_status_t place_counted(request_rec *r, const char *dir,
+/* How a complete upload is put in place: a playlist through its journal
+ * (mb_journal_store: journal and rename under the stream's journal lock),
+ * any other file by rename, the directory synced after it
+ * (BroadcastLiveSync).  pl->status is the HTTP answer of a refused
+ * journal update (pl->jerr then says why, logged already). */
+typedef struct {
+    const mb_dir_conf *conf;
+    const char *dir, *name;
+    int status;
+    mb_journal_error jerr;
+} placing;
+
+static apr_status_t place_file(request_rec *r, placing *pl, const char *tmp,
+                               const char *final)
+{
+    apr_status_t rv;
+
+    if (mb_journal_wanted(pl->name)) {
+        pl->status = mb_journal_store(r, pl->conf, pl->dir, pl->name, tmp,
+                                      final, &pl->jerr);
+        return pl->status == OK ? APR_SUCCESS : APR_EGENERAL;
+    }
+    rv = apr_file_rename(tmp, final, r->pool);
+    if (rv == APR_SUCCESS && mb_journal_sync_on(pl->conf)) {
+        rv = mb_journal_sync_dir(r->pool, pl->dir);
+    }
+    return rv;
+}
+
+/* Put the complete upload `tmp` in place as `final` (place_file) and count
+ * it, both under the stream's quota lock, so that concurrent uploads (any
+ * child) count right and an overwrite counts the difference.  *over
+ * (nothing placed) when the quota does not let it in; a file that does not
+ * grow always does. */
+static apr_status_t place_counted(request_rec *r, placing *pl,
                                   const char *tmp, const char *final,
                                   apr_off_t size, apr_off_t quota,
                                   int *existed, int *over)
@@ -743,7 +635,7 @@ static apr_status_t place_counted(request_rec *r, const char *dir,
     apr_status_t rv;
 
     *over = 0;
-    if ((rv = mb_quota_open(&q, dir, r->pool)) != APR_SUCCESS) {
+    if ((rv = mb_quota_open(&q, pl->dir, r->pool)) != APR_SUCCESS) {
         return rv;
     }
     old = size_of(r->pool, final, existed);
@@ -751,11 +643,11 @@ static apr_status_t place_counted(request_rec *r, const char *dir,
     if (quota > 0 && used > quota && size > old) {
         *over = 1;
     }
-    else if ((rv = apr_file_rename(tmp, final, r->pool)) == APR_SUCCESS
+    else if ((rv = place_file(r, pl, tmp, final)) == APR_SUCCESS
              && mb_quota_set(q, used) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(1210) "cannot update the byte count of %s",
-                      dir);
+                      pl->dir);
     }
     mb_quota_close(q);
     return rv;
@@ -781,7 +673,7 @@ static int check_playlist(request_rec *r, const char *tmp, const char *name,
         return live_error(r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
                           "a playlist is at most 4 MiB");
     }
-    rv = read_small_file(r->pool, tmp, MB_LIVE_MAX_PLAYLIST, &text, &len);
+    rv = mb_journal_read_file(r->pool, tmp, MB_LIVE_MAX_PLAYLIST, &text, &len);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(1207) "cannot read back the playlist %s", tmp);
@@ -914,8 +806,9 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
         apr_brigade_cleanup(bb);
     }
 
-    /* durable before visible; a full disk can also show up here */
-    rv = apr_file_flush(f);
+    /* durable before visible (BroadcastLiveSync); a full disk can also
+     * show up here */
+    rv = mb_journal_sync_on(conf) ? apr_file_sync(f) : apr_file_flush(f);
     if (rv == APR_SUCCESS) {
         rv = apr_file_close(f);
     }
@@ -931,7 +824,16 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv == APR_SUCCESS) {
         apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
                            | APR_FPROT_GREAD | APR_FPROT_WREAD);
-        rv = place_counted(r, dir, tmp, final, total, quota, &existed, &over);
+        placing pl;
+
+        pl.conf = conf;
+        pl.dir = dir;
+        pl.name = name;
+        pl.status = OK;
+        rv = place_counted(r, &pl, tmp, final, total, quota, &existed, &over);
+        if (pl.status != OK) {
+            return live_error(r, pl.status, pl.jerr.code, pl.jerr.message);
+        }
     }
     if (rv == APR_SUCCESS && over) {
         apr_file_remove(tmp, r->pool);
@@ -945,9 +847,6 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     }
     g->path = NULL;     /* in place: nothing to clean up */
 
-    if (mb_hls_is_playlist(name) && strcmp(name, "vod.m3u8") != 0) {
-        journal_playlist(r, dir, final);
-    }
     r->status = existed ? HTTP_NO_CONTENT : HTTP_CREATED;
     if (!existed) {
         apr_table_setn(r->headers_out, "Location",

@@ -1,8 +1,11 @@
-// node --experimental-websocket t/lib/play-in-chromium.js URL [SECONDS]
+// node --experimental-websocket t/lib/play-in-chromium.js URL [SECONDS] [seek]
 // Opens URL in headless Chromium (Debian's /usr/bin/chromium) and reads the
 // page's <video> element through the DevTools protocol every half second
 // for SECONDS (default 20). Prints one JSON line:
 //   {"times":[...currentTime readings...],"status":"...","error":null}
+// With "seek" (a recording): once it plays, it seeks to the middle, then
+// to 1.5 s before the end and waits for the end; the line also has
+//   "duration", "seeks":[{"to":T,"at":currentTime a second later}], "ended"
 // Loopback only; Chromium is started with a fresh profile and killed at the end.
 'use strict';
 const { spawn } = require('child_process');
@@ -23,7 +26,7 @@ const chrome = spawn('/usr/bin/chromium', [
 const result = { times: [], status: null, error: null };
 function finish(code) {
   try { chrome.kill('SIGKILL'); } catch (e) { /* gone */ }
-  fs.rmSync(profile, { recursive: true, force: true });
+  try { fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5 }); } catch (e) { /* Chromium's last writes */ }
   console.log(JSON.stringify(result));
   process.exit(code);
 }
@@ -54,6 +57,7 @@ async function drive(browserWs) {
     const n = ++id; pending.set(n, res); ws.send(JSON.stringify({ id: n, method, params }));
   });
   const deadline = Date.now() + seconds * 1000;
+  if (process.argv[4] === 'seek') return seekThrough(call, deadline);
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 500));
     const r = await call('Runtime.evaluate', { returnByValue: true, expression:
@@ -65,4 +69,29 @@ async function drive(browserWs) {
     if (n >= 3 && result.times[n - 1] > 2 && result.times[n - 1] > result.times[n - 3]) break;
   }
   ws.close();
+}
+
+// Play, seek to the middle, seek to near the end, wait for 'ended'.
+async function seekThrough(call, deadline) {
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  const read = async (expr) => {
+    const r = await call('Runtime.evaluate', { returnByValue: true, expression:
+      "(function(){var v=document.querySelector('video'),s=document.getElementById('status');" +
+      (expr || '') + "return {t: v ? v.currentTime : -1, d: v ? v.duration : -1, e: v ? v.ended : false," +
+      " s: s ? s.textContent : null};})()" });
+    const v = r.result && r.result.result && r.result.result.value;
+    if (v) { result.times.push(v.t); result.status = v.s; result.duration = v.d; result.ended = v.e; }
+    return v || { t: -1, d: -1, e: false };
+  };
+  result.seeks = [];
+  let v = await read();
+  while (Date.now() < deadline && !(v.t > 1 && v.d > 0)) { await sleep(500); v = await read(); }
+  if (!(v.t > 1)) return;
+  for (const to of [v.d / 2, Math.max(v.d - 1.5, 0)]) {
+    await read('v.currentTime=' + to + ';v.play().catch(function(){});');
+    await sleep(1000);
+    v = await read();
+    result.seeks.push({ to: to, at: v.t });
+  }
+  while (Date.now() < deadline && !v.e) { await sleep(500); v = await read(); }
 }
