@@ -107,7 +107,7 @@ unit: $(UNIT_TESTS)
 # FUZZ_SECONDS; any crash, sanitizer report or broken invariant fails
 # `make fuzz` after all targets ran, with the input in build/fuzz-findings/.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS  = range query hls journal sts status_params
+FUZZ_TARGETS  = range query hls journal sts status_params origin
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
                 -fno-sanitize-recover=all
 build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h $(PURE_SRCS) $(HDRS)

@@ -8,10 +8,10 @@
 #include "fuzz.h"
 #include "mb_hls.h"
 
-static int keep_odd(const char *uri, void *ctx)
+static int keep_odd(const mb_hls_segment *s, void *ctx)
 {
     (void)ctx;
-    return (strlen(uri) & 1) != 0;
+    return (strlen(s->uri) & 1) != 0;
 }
 
 static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
