@@ -37,7 +37,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text
 
-.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
+.PHONY: all install test unit helpers run bench bench-watchlog clean deps fuzz assets
 
 all: $(MOD)
 
@@ -73,6 +73,13 @@ build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 
 unit: $(UNIT_TESTS)
 
+# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker)
+helpers: build/swap-race
+
+build/swap-race: t/swap-race.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -o $@ $<
+
 # ---- fuzzing the client-facing parsers (libFuzzer, clang) ----------------
 FUZZ_SECONDS ?= 60
 build/fuzz_parsers: t/fuzz/fuzz_parsers.c $(PURE_SRCS) $(HDRS)
@@ -88,7 +95,7 @@ fuzz: build/fuzz_parsers
 # runs every test file through one prove, stops Apache, and fails if any
 # test failed, was skipped, or if no test ran at all.
 test: deps
-	$(MAKE) all unit assets
+	$(MAKE) all unit helpers assets
 	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
 
 deps:

@@ -53,15 +53,45 @@ static void set_content_type(request_rec *r)
     }
 }
 
-/* Find the file of a query-mode request (BroadcastVideoRoot).  Returns OK
- * with r->filename and r->finfo set, or an HTTP status. */
-static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
+/* Open the file at `path`, confined to `root`, into *fd, with r->finfo
+ * from the descriptor itself (what is served is what was checked).
+ * Returns OK or MB_PATH_* for the caller to answer. */
+static mb_path_e open_confined(request_rec *r, const char *root,
+                               const char *path, const char **real,
+                               apr_file_t **fd)
+{
+    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+    apr_status_t rv = APR_SUCCESS;
+    mb_path_e pe;
+
+    pe = mb_path_open(r->pool, root, path,
+                      APR_FOPEN_READ | APR_FOPEN_BINARY
+                      | AP_SENDFILE_ENABLED(core->enable_sendfile),
+                      real, fd, &rv);
+    if (pe == MB_PATH_ERROR) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1101) "cannot open %s below %s", path, root);
+        return pe;
+    }
+    if (pe == MB_PATH_OK) {
+        if (apr_file_info_get(&r->finfo, APR_FINFO_MIN | APR_FINFO_IDENT,
+                              *fd) != APR_SUCCESS) {
+            return MB_PATH_NOTFOUND;
+        }
+        r->finfo.fname = *real;
+    }
+    return pe;
+}
+
+/* Find and open the file of a query-mode request (BroadcastVideoRoot).
+ * Returns OK with r->filename, r->finfo and *fd set, or an HTTP status. */
+static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
+                              apr_file_t **fd)
 {
     const char *param = conf->path_param ? conf->path_param
                                          : MB_DEFAULT_PATH_PARAM;
     const char *name = NULL, *root, *real = NULL;
     mb_path_e pe;
-    apr_status_t rv;
 
     switch (mb_query_get(r->pool, r->args, param, &name)) {
     case MB_QUERY_ABSENT:
@@ -90,12 +120,15 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
         return HTTP_NOT_FOUND;
     }
 
-    pe = mb_path_confine(r->pool, root,
-                         apr_pstrcat(r->pool, root, "/", name, NULL), &real);
+    pe = open_confined(r, root, apr_pstrcat(r->pool, root, "/", name, NULL),
+                       &real, fd);
     if (pe == MB_PATH_OUTSIDE) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0105) "refused: %s leads outside %s",
                       name, root);
+        return HTTP_FORBIDDEN;
+    }
+    if (pe == MB_PATH_ERROR) {
         return HTTP_FORBIDDEN;
     }
     if (pe != MB_PATH_OK) {
@@ -103,13 +136,7 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
                       MBLOGNO(0106) "not found: %s", name);
         return HTTP_NOT_FOUND;
     }
-
     r->filename = (char *)real;
-    rv = apr_stat(&r->finfo, real, APR_FINFO_MIN | APR_FINFO_INODE,
-                  r->pool);
-    if (rv != APR_SUCCESS) {
-        return HTTP_NOT_FOUND;
-    }
     /* The media type of the named file, by mod_mime's rules for it. */
     r->content_type = NULL;
     ap_run_type_checker(r);
@@ -118,10 +145,12 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
 
 /* Mapped mode: the core already mapped the URL to r->filename; make sure
  * that, symlinks resolved, it stays inside its <Directory> (or the
- * DocumentRoot). */
-static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
+ * DocumentRoot), and open what was checked. */
+static int check_mapped_file(request_rec *r, const mb_dir_conf *conf,
+                             apr_file_t **fd)
 {
     const char *root = conf->dir_path, *real = NULL;
+    mb_path_e pe = MB_PATH_OUTSIDE;
 
     if (r->finfo.filetype == APR_NOFILE || (r->path_info && *r->path_info)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -132,11 +161,20 @@ static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
     if (root == NULL) {
         root = mb_path_realpath(r->pool, ap_document_root(r));
     }
-    if (root == NULL
-        || mb_path_confine(r->pool, root, r->filename, &real) != MB_PATH_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0108) "refused: %s leads outside %s",
-                      r->filename, root ? root : "(no root)");
+    if (root != NULL) {
+        pe = open_confined(r, root, r->filename, &real, fd);
+    }
+    if (pe == MB_PATH_NOTFOUND) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1104) "not found: %s", r->filename);
+        return HTTP_NOT_FOUND;
+    }
+    if (pe != MB_PATH_OK) {
+        if (pe != MB_PATH_ERROR) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          MBLOGNO(0108) "refused: %s leads outside %s",
+                          r->filename, root ? root : "(no root)");
+        }
         return HTTP_FORBIDDEN;
     }
     return OK;
@@ -145,6 +183,7 @@ static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
 int mb_video_handler(request_rec *r)
 {
     const mb_dir_conf *conf;
+    apr_file_t *fd = NULL;
     int status;
 
     if (strcmp(r->handler, MB_HANDLER_VIDEO)) {
@@ -159,21 +198,18 @@ int mb_video_handler(request_rec *r)
     }
 
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    status = conf->video_root ? resolve_query_file(r, conf)
-                              : check_mapped_file(r, conf);
+    status = conf->video_root ? resolve_query_file(r, conf, &fd)
+                              : check_mapped_file(r, conf, &fd);
     if (status != OK) {
         return status;
     }
-    return mb_serve_file(r, conf->max_chunk == MB_UNSET
+    return mb_serve_file(r, fd, conf->max_chunk == MB_UNSET
                                 ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
 }
 
-int mb_serve_file(request_rec *r, apr_off_t cap)
+int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap)
 {
-    core_dir_config *core;
-    apr_file_t *fd = NULL;
     apr_bucket_brigade *bb;
-    apr_status_t rv;
     apr_off_t size, start = 0, length;
     uint64_t first = 0, last = 0;
     const char *range;
@@ -184,17 +220,6 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0109) "not a regular file: %s", r->filename);
         return HTTP_NOT_FOUND;
-    }
-
-    core = ap_get_core_module_config(r->per_dir_config);
-    rv = apr_file_open(&fd, r->filename,
-                       APR_READ | APR_BINARY
-                       | AP_SENDFILE_ENABLED(core->enable_sendfile),
-                       0, r->pool);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MBLOGNO(0110) "cannot open %s", r->filename);
-        return HTTP_FORBIDDEN;
     }
     size = r->finfo.size;
 
