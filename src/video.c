@@ -83,6 +83,53 @@ static mb_path_e open_confined(request_rec *r, const char *root,
     return pe;
 }
 
+/* Run the file of a query-mode request through Apache's own machinery for
+ * its real path, as if the URL had mapped to it: a sub-request lookup
+ * applies its <Directory>, <Files>, <FilesMatch> and .htaccess sections,
+ * and their access checks, on top of those of this request's URL.  Then
+ * the request takes the file's per-directory configuration, with its own
+ * <Location> sections merged over it again, as the core merges them for a
+ * mapped file (FileETag, EnableSendfile, AddType... of the file's
+ * directory apply).  Returns OK or the status to answer. */
+static int apply_file_config(request_rec *r)
+{
+    request_rec *sub = ap_sub_req_lookup_file(r->filename, r, NULL);
+    int status;
+
+    if (sub->status != HTTP_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      MBLOGNO(1102) "%s refused by its own configuration "
+                      "(%d)", r->filename, sub->status);
+        /* the challenge of a 401, as the file's section asks for it */
+        apr_table_overlap(r->err_headers_out, sub->err_headers_out,
+                          APR_OVERLAP_TABLES_SET);
+        return sub->status;
+    }
+    /* the sub-request looked at the same file as the descriptor, or the
+     * path changed in between: then nothing is served */
+    if (sub->finfo.filetype == APR_NOFILE
+        || sub->finfo.inode != r->finfo.inode
+        || sub->finfo.device != r->finfo.device) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1103) "%s changed while it was opened",
+                      r->filename);
+        return HTTP_NOT_FOUND;
+    }
+    if (r->user == NULL && sub->user != NULL) {
+        r->user = sub->user;            /* authenticated by the file's rules */
+        r->ap_auth_type = sub->ap_auth_type;
+    }
+    r->per_dir_config = sub->per_dir_config;
+    if ((status = ap_location_walk(r)) != OK
+        || (status = ap_if_walk(r)) != OK) {
+        return status;
+    }
+    /* The media type of the named file, by mod_mime's rules for it. */
+    r->content_type = NULL;
+    ap_run_type_checker(r);
+    return OK;
+}
+
 /* Find and open the file of a query-mode request (BroadcastVideoRoot).
  * Returns OK with r->filename, r->finfo and *fd set, or an HTTP status. */
 static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
@@ -137,10 +184,10 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
         return HTTP_NOT_FOUND;
     }
     r->filename = (char *)real;
-    /* The media type of the named file, by mod_mime's rules for it. */
-    r->content_type = NULL;
-    ap_run_type_checker(r);
-    return OK;
+    if (r->finfo.filetype != APR_REG) {
+        return OK;      /* mb_serve_file answers 404 for it */
+    }
+    return apply_file_config(r);
 }
 
 /* Mapped mode: the core already mapped the URL to r->filename; make sure
@@ -203,6 +250,8 @@ int mb_video_handler(request_rec *r)
     if (status != OK) {
         return status;
     }
+    /* query mode: the file's own per-directory configuration now */
+    conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
     return mb_serve_file(r, fd, conf->max_chunk == MB_UNSET
                                 ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
 }
