@@ -26,7 +26,7 @@ spew("$P/members/x.bin", 'M' x 1000);
 spew("$P/film.secret", 'S' x 1000);
 spew("$P/etag/x.bin", 'E' x 1000);
 spew("$P/httype/x.bin", 'T' x 1000);
-spew("$P/httype/.htaccess", "AddType video/x-mb-test .bin\n");
+spew("$P/httype/.htaccess", "AddType video/x-mb-test .bin\nBroadcastMaxChunk 100\n");
 symlink('members/x.bin', "$P/to-members");   # inside the root, into members
 system('chmod', '-R', 'a+rX', $P) == 0 or die;
 
@@ -92,6 +92,14 @@ for my $url ('/api/stream?path=perdir/httype/x.bin', '/videos/perdir/httype/x.bi
     my ($st, $head) = get($url);
     is header($head, 'Content-Type'), 'video/x-mb-test',
         ".htaccess AddType: $url has the directory's media type";
+}
+
+# BroadcastMaxChunk from the file's .htaccess caps a range in both modes
+for my $url ('/api/stream?path=perdir/httype/x.bin', '/videos/perdir/httype/x.bin') {
+    my ($st, $head, $body) = raw_request("GET $url HTTP/1.0\r\nHost: x\r\nRange: bytes=0-\r\n\r\n");
+    is $st, 206, ".htaccess BroadcastMaxChunk 100: $url answers 206";
+    is header($head, 'Content-Range'), 'bytes 0-99/1000',
+        ".htaccess BroadcastMaxChunk 100: $url sends 100 bytes";
 }
 
 # the location's own rules still apply on top (AND): /api/private wants
