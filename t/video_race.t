@@ -100,6 +100,25 @@ for my $c (@calm) {
     unlike $body, qr/MB-SECRET/, "no race: $path sends nothing from outside";
 }
 
+# the server's children and how many descriptors each holds
+sub child_fds {
+    my $pidfile = Apache::Test::vars('t_logs') . '/httpd.pid';
+    open my $fh, '<', $pidfile or die "$pidfile: $!";
+    chomp(my $parent = <$fh>);
+    my %fds;
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open my $s, '<', $stat or next;
+        my $line = <$s> // next;
+        my ($pid, $ppid) = $line =~ /^(\d+) \(.*\) \S+ (\d+)/ or next;
+        next unless $ppid == $parent;
+        opendir my $d, "/proc/$pid/fd" or next;
+        $fds{$pid} = scalar grep { /^\d+$/ } readdir $d;
+    }
+    return \%fds;
+}
+my $fds_before = child_fds();
+ok scalar(keys %$fds_before) > 0, 'the server\'s children are found';
+
 # ---- the attack, scenario by scenario
 my @scenarios = (
     [ 'query mode, file swapped with a symlink',
@@ -142,6 +161,18 @@ for my $sc (@scenarios) {
         "$label: both states were seen ($inside_ok served, $refused refused)";
     is $leaks, 0, "$label: zero answers carry a byte from outside (of $sent)";
     is $other, 0, "$label: every answer is the file or a refusal";
+}
+
+# ten thousand answers later, refusals and races included: no descriptor
+# left open (the connections closed, a child holds what it held before)
+%conn = ();
+select undef, undef, undef, 0.5;
+my $fds_after = child_fds();
+for my $pid (sort keys %$fds_before) {
+    next unless exists $fds_after->{$pid};
+    cmp_ok $fds_after->{$pid}, '<=', $fds_before->{$pid} + 4,
+        "child $pid: no descriptor leaked ($fds_before->{$pid} before, "
+      . "$fds_after->{$pid} after)";
 }
 
 remove_tree($R, $OUT, "$LIVE/$A");
