@@ -16,6 +16,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <apr_strings.h>
+#include <apr_portable.h>
 
 APLOG_USE_MODULE(broadcast);
 
@@ -91,9 +92,11 @@ static mb_path_e open_confined(request_rec *r, const char *root,
  * <Location> sections merged over it again, as the core merges them for a
  * mapped file (FileETag, EnableSendfile, AddType... of the file's
  * directory apply).  Returns OK or the status to answer. */
-static int apply_file_config(request_rec *r)
+static int apply_file_config(request_rec *r, apr_file_t **fd)
 {
     request_rec *sub = ap_sub_req_lookup_file(r->filename, r, NULL);
+    core_dir_config *core;
+    apr_os_file_t osf;
     int status;
 
     if (sub->status != HTTP_OK) {
@@ -127,6 +130,15 @@ static int apply_file_config(request_rec *r)
     /* The media type of the named file, by mod_mime's rules for it. */
     r->content_type = NULL;
     ap_run_type_checker(r);
+    /* It was opened under the location's EnableSendfile: the file's own
+     * decides.  The same descriptor (closed with the request as before),
+     * seen by APR with the file's flags. */
+    core = ap_get_core_module_config(r->per_dir_config);
+    if (apr_os_file_get(&osf, *fd) == APR_SUCCESS) {
+        apr_os_file_put(fd, &osf, APR_FOPEN_READ | APR_FOPEN_BINARY
+                        | AP_SENDFILE_ENABLED(core->enable_sendfile),
+                        r->pool);
+    }
     return OK;
 }
 
@@ -187,7 +199,7 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
     if (r->finfo.filetype != APR_REG) {
         return OK;      /* mb_serve_file answers 404 for it */
     }
-    return apply_file_config(r);
+    return apply_file_config(r, fd);
 }
 
 /* Mapped mode: the core already mapped the URL to r->filename; make sure

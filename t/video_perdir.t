@@ -12,7 +12,7 @@ use MIME::Base64 qw(encode_base64);
 
 my $P = data_dir() . '/videos/perdir';
 remove_tree($P);
-make_path(map { "$P/$_" } qw(ht members etag httype));
+make_path(map { "$P/$_" } qw(ht members etag httype nosendfile));
 sub spew {
     my ($path, $data) = @_;
     open my $fh, '>:raw', $path or die "$path: $!";
@@ -20,6 +20,8 @@ sub spew {
     close $fh;
 }
 spew("$P/open.bin", 'O' x 1000);
+spew("$P/big.bin", 'B' x (1 << 20));
+spew("$P/nosendfile/big.bin", 'N' x (1 << 20));
 spew("$P/ht/x.bin", 'H' x 1000);
 spew("$P/ht/.htaccess", "Require all denied\n");
 spew("$P/members/x.bin", 'M' x 1000);
@@ -100,6 +102,58 @@ for my $url ('/api/stream?path=perdir/httype/x.bin', '/videos/perdir/httype/x.bi
     is $st, 206, ".htaccess BroadcastMaxChunk 100: $url answers 206";
     is header($head, 'Content-Range'), 'bytes 0-99/1000',
         ".htaccess BroadcastMaxChunk 100: $url sends 100 bytes";
+}
+
+# EnableSendfile of the file's directory: watch the children's system
+# calls (strace) while each file is sent
+sub sendfile_calls {
+    my ($url) = @_;
+    my $pidfile = Apache::Test::vars('t_logs') . '/httpd.pid';
+    open my $fh, '<', $pidfile or die "$pidfile: $!";
+    chomp(my $parent = <$fh>);
+    my @tids;
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open my $s, '<', $stat or next;
+        my ($pid, $ppid) = (<$s> // '') =~ /^(\d+) \(.*\) \S+ (\d+)/ or next;
+        push @tids, map { m{/(\d+)$} } glob "/proc/$pid/task/*" if $ppid == $parent;
+    }
+    my $out = "$ENV{MB_T_DIR}/state/strace.out";
+    unlink $out, "$out.err";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDERR, '>', "$out.err" or die;
+        exec 'strace', '-f', '-e', 'trace=sendfile', '-o', $out,
+             map { ('-p', $_) } @tids;
+        die "strace: $!";
+    }
+    # wait until strace has attached to every thread (at most 20 s)
+    for (1 .. 200) {
+        my $err = -e "$out.err" ? do { local (@ARGV, $/) = "$out.err"; <> } : '';
+        my $n = () = $err =~ /attached/g;
+        last if $n >= @tids;
+        select undef, undef, undef, 0.1;
+    }
+    my ($st, $head, $body) = get($url);
+    kill 'INT', $pid;
+    waitpid $pid, 0;
+    my $trace = -e $out ? do { local (@ARGV, $/) = $out; <> } : '';
+    my $n = () = $trace =~ /sendfile/g;
+    return ($st, length $body, $n);
+}
+for my $case ([ '/api/stream?path=perdir/big.bin', 1 ],
+              [ '/videos/perdir/big.bin', 1 ],
+              [ '/api/stream?path=perdir/nosendfile/big.bin', 0 ],
+              [ '/videos/perdir/nosendfile/big.bin', 0 ]) {
+    my ($url, $want) = @$case;
+    my ($st, $len, $n) = sendfile_calls($url);
+    is $st, 200, "$url: 200";
+    is $len, 1 << 20, "$url: the whole file";
+    if ($want) {
+        cmp_ok $n, '>', 0, "$url: sent with sendfile (EnableSendfile On)";
+    }
+    else {
+        is $n, 0, "$url: no sendfile (the directory's EnableSendfile Off)";
+    }
 }
 
 # the location's own rules still apply on top (AND): /api/private wants
