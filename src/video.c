@@ -94,10 +94,20 @@ static mb_path_e open_confined(request_rec *r, const char *root,
  * directory apply).  Returns OK or the status to answer. */
 static int apply_file_config(request_rec *r, apr_file_t **fd)
 {
-    request_rec *sub = ap_sub_req_lookup_file(r->filename, r, NULL);
+    char *uri = r->uri;
+    request_rec *sub;
     core_dir_config *core;
     apr_os_file_t osf;
     int status;
+
+    /* Only the file's own sections: a file sub-request in the directory of
+     * r->filename borrows a URL made up from r->uri's directory and the
+     * file's name ("/api/x.mp4"), and <Location>s matching that made-up URL
+     * would override the file's rules.  Without r->uri the sub-request has
+     * no URL; this request's own <Location> rules were checked already. */
+    r->uri = "";
+    sub = ap_sub_req_lookup_file(r->filename, r, NULL);
+    r->uri = uri;
 
     if (sub->status != HTTP_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

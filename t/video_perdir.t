@@ -71,6 +71,15 @@ for my $c (@cases) {
     }
 }
 
+# a <Location> around the query location that grants all does not lift
+# the file's own rules
+for my $c ([ 'ht/x.bin', 403 ], [ 'members/x.bin', 401 ], [ 'film.secret', 403 ],
+           [ 'open.bin', 200 ]) {
+    my ($file, $want) = @$c;
+    my ($st) = get("/perdir-api/stream?path=perdir/$file");
+    is $st, $want, "under <Location /perdir-api> Require all granted: $file answers $want";
+}
+
 # the rules of the real path: a symlink inside the root that leads into
 # members/ meets members' rules in query mode
 {
