@@ -118,8 +118,8 @@ static int apply_file_config(request_rec *r, apr_file_t **fd)
                           APR_OVERLAP_TABLES_SET);
         return sub->status;
     }
-    /* the sub-request looked at the same file as the descriptor, or the
-     * path changed in between: then nothing is served */
+    /* the sub-request must have judged the very file the descriptor holds;
+     * if the path changed in between, nothing is served */
     if (sub->finfo.filetype == APR_NOFILE
         || sub->finfo.inode != r->finfo.inode
         || sub->finfo.device != r->finfo.device) {
