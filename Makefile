@@ -37,7 +37,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text
 
-.PHONY: all install test unit helpers run bench bench-watchlog clean deps fuzz assets
+.PHONY: all install test unit run bench bench-watchlog clean deps fuzz assets
 
 all: $(MOD)
 
@@ -72,13 +72,6 @@ build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
 	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
-
-# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker)
-helpers: build/swap-race
-
-build/swap-race: t/swap-race.c
-	@mkdir -p build
-	$(CC) $(WARN) -O2 -o $@ $<
 
 # ---- fuzzing the client-facing parsers (libFuzzer, clang) ----------------
 FUZZ_SECONDS ?= 60
@@ -119,3 +112,11 @@ clean:
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
 	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
 	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state
+
+# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker)
+.PHONY: helpers
+helpers: build/swap-race
+
+build/swap-race: t/swap-race.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -o $@ $<
