@@ -88,7 +88,7 @@ fuzz: build/fuzz_parsers
 # runs every test file through one prove, stops Apache, and fails if any
 # test failed, was skipped, or if no test ran at all.
 test: deps
-	$(MAKE) all unit helpers assets
+	$(MAKE) all unit assets
 	TEST_PORT=$(TEST_PORT) APXS=$(APXS) HTTPD=$(HTTPD) t/run-suite
 
 deps:
@@ -113,9 +113,11 @@ clean:
 	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
 	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state
 
-# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker)
+# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker),
+# built with the unit tests so that every way of running the suite has them
 .PHONY: helpers
 helpers: build/swap-race
+unit: helpers
 
 build/swap-race: t/swap-race.c
 	@mkdir -p build
