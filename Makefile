@@ -169,3 +169,13 @@ clean:
 	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
 	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
 	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state
+
+# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker),
+# built with the unit tests so that every way of running the suite has them
+.PHONY: helpers
+helpers: build/swap-race
+unit: helpers
+
+build/swap-race: t/swap-race.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -o $@ $<

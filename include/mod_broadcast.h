@@ -49,10 +49,10 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
 
-/* Send r->filename (r->finfo already filled) with Range, conditional
- * requests and a file bucket; a single range is cut at `cap` bytes (0: no
- * cap).  Returns the handler's status. */
-int mb_serve_file(request_rec *r, apr_off_t cap);
+/* Send the open file `fd` (r->finfo filled from it, r->filename its name)
+ * with Range, conditional requests and a file bucket; a single range is
+ * cut at `cap` bytes (0: no cap).  Returns the handler's status. */
+int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap);
 
 #define MB_HANDLER_VIDEO "broadcast-video"
 #define MB_HANDLER_STATUS "broadcast-status"

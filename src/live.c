@@ -949,31 +949,46 @@ static int live_player(request_rec *r, const mb_dir_conf *conf,
 static int live_get(request_rec *r, const mb_dir_conf *conf, const char *dir,
                     const char *name)
 {
+    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
     const char *real = NULL;
-    apr_status_t rv;
+    apr_file_t *fd = NULL;
+    apr_status_t rv = APR_SUCCESS;
+    mb_path_e pe;
 
     /* what the watch log records, found or not: "<id>/<name>" */
     r->filename = apr_pstrcat(r->pool, dir, "/", name, NULL);
     if (mb_hls_check_name(name) != MB_HLS_NAME_OK) {
         return HTTP_NOT_FOUND;
     }
-    if (mb_path_confine(r->pool, conf->live_root,
-                        apr_pstrcat(r->pool, dir, "/", name, NULL), &real)
-        != MB_PATH_OK) {
+    /* confined to the stream's own directory, and what is served is what
+     * was checked (mb_path_open) */
+    pe = mb_path_open(r->pool, dir, r->filename,
+                      APR_FOPEN_READ | APR_FOPEN_BINARY
+                      | AP_SENDFILE_ENABLED(core->enable_sendfile),
+                      &real, &fd, &rv);
+    if (pe == MB_PATH_OUTSIDE) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1105) "refused: %s leads outside its stream's "
+                      "directory", name);
+    }
+    else if (pe == MB_PATH_ERROR) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1106) "cannot open %s", r->filename);
+    }
+    if (pe != MB_PATH_OK
+        || apr_file_info_get(&r->finfo, APR_FINFO_MIN | APR_FINFO_IDENT, fd)
+               != APR_SUCCESS) {
         return HTTP_NOT_FOUND;
     }
     r->filename = (char *)real;
-    rv = apr_stat(&r->finfo, real, APR_FINFO_MIN | APR_FINFO_INODE, r->pool);
-    if (rv != APR_SUCCESS) {
-        return HTTP_NOT_FOUND;
-    }
+    r->finfo.fname = real;
     r->content_type = NULL;
     ap_run_type_checker(r);
     apr_table_setn(r->headers_out, "Cache-Control",
                    mb_hls_is_playlist(name) ? "no-cache"
                                             : "public, max-age=3600");
-    return mb_serve_file(r, conf->max_chunk == MB_UNSET
-                                ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
+    return mb_serve_file(r, fd, conf->max_chunk == MB_UNSET
+                                    ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
 }
 
 /* ---- the handler ---------------------------------------------------------- */

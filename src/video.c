@@ -21,6 +21,7 @@
 #include <http_protocol.h>
 #include <http_request.h>
 #include <apr_strings.h>
+#include <apr_portable.h>
 
 APLOG_USE_MODULE(broadcast);
 
@@ -118,15 +119,113 @@ static void set_content_type(request_rec *r)
     }
 }
 
-/* Find the file of a query-mode request (BroadcastVideoRoot).  Returns OK
- * with r->filename and r->finfo set, or an HTTP status. */
-static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
+/* Open the file at `path`, confined to `root`, into *fd, with r->finfo
+ * from the descriptor itself (what is served is what was checked).
+ * Returns OK or MB_PATH_* for the caller to answer. */
+static mb_path_e open_confined(request_rec *r, const char *root,
+                               const char *path, const char **real,
+                               apr_file_t **fd)
+{
+    core_dir_config *core = ap_get_core_module_config(r->per_dir_config);
+    apr_status_t rv = APR_SUCCESS;
+    mb_path_e pe;
+
+    pe = mb_path_open(r->pool, root, path,
+                      APR_FOPEN_READ | APR_FOPEN_BINARY
+                      | AP_SENDFILE_ENABLED(core->enable_sendfile),
+                      real, fd, &rv);
+    if (pe == MB_PATH_ERROR) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
+                      MBLOGNO(1101) "cannot open %s below %s", path, root);
+        return pe;
+    }
+    if (pe == MB_PATH_OK) {
+        if (apr_file_info_get(&r->finfo, APR_FINFO_MIN | APR_FINFO_IDENT,
+                              *fd) != APR_SUCCESS) {
+            return MB_PATH_NOTFOUND;
+        }
+        r->finfo.fname = *real;
+    }
+    return pe;
+}
+
+/* Run the file of a query-mode request through Apache's own machinery for
+ * its real path, as if the URL had mapped to it: a sub-request lookup
+ * applies its <Directory>, <Files>, <FilesMatch> and .htaccess sections,
+ * and their access checks, on top of those of this request's URL.  Then
+ * the request takes the file's per-directory configuration, with its own
+ * <Location> sections merged over it again, as the core merges them for a
+ * mapped file (FileETag, EnableSendfile, AddType... of the file's
+ * directory apply).  Returns OK or the status to answer. */
+static int apply_file_config(request_rec *r, apr_file_t **fd)
+{
+    char *uri = r->uri;
+    request_rec *sub;
+    core_dir_config *core;
+    apr_os_file_t osf;
+    int status;
+
+    /* Only the file's own sections: a file sub-request in the directory of
+     * r->filename borrows a URL made up from r->uri's directory and the
+     * file's name ("/api/x.mp4"), and <Location>s matching that made-up URL
+     * would override the file's rules.  Without r->uri the sub-request has
+     * no URL; this request's own <Location> rules were checked already. */
+    r->uri = "";
+    sub = ap_sub_req_lookup_file(r->filename, r, NULL);
+    r->uri = uri;
+
+    if (sub->status != HTTP_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      MBLOGNO(1102) "%s refused by its own configuration "
+                      "(%d)", r->filename, sub->status);
+        /* the challenge of a 401, as the file's section asks for it */
+        apr_table_overlap(r->err_headers_out, sub->err_headers_out,
+                          APR_OVERLAP_TABLES_SET);
+        return sub->status;
+    }
+    /* the sub-request must have judged the very file the descriptor holds;
+     * if the path changed in between, nothing is served */
+    if (sub->finfo.filetype == APR_NOFILE
+        || sub->finfo.inode != r->finfo.inode
+        || sub->finfo.device != r->finfo.device) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1103) "%s changed while it was opened",
+                      r->filename);
+        return HTTP_NOT_FOUND;
+    }
+    if (r->user == NULL && sub->user != NULL) {
+        r->user = sub->user;            /* authenticated by the file's rules */
+        r->ap_auth_type = sub->ap_auth_type;
+    }
+    r->per_dir_config = sub->per_dir_config;
+    if ((status = ap_location_walk(r)) != OK
+        || (status = ap_if_walk(r)) != OK) {
+        return status;
+    }
+    /* The media type of the named file, by mod_mime's rules for it. */
+    r->content_type = NULL;
+    ap_run_type_checker(r);
+    /* It was opened under the location's EnableSendfile: the file's own
+     * decides.  The same descriptor (closed with the request as before),
+     * seen by APR with the file's flags. */
+    core = ap_get_core_module_config(r->per_dir_config);
+    if (apr_os_file_get(&osf, *fd) == APR_SUCCESS) {
+        apr_os_file_put(fd, &osf, APR_FOPEN_READ | APR_FOPEN_BINARY
+                        | AP_SENDFILE_ENABLED(core->enable_sendfile),
+                        r->pool);
+    }
+    return OK;
+}
+
+/* Find and open the file of a query-mode request (BroadcastVideoRoot).
+ * Returns OK with r->filename, r->finfo and *fd set, or an HTTP status. */
+static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
+                              apr_file_t **fd)
 {
     const char *param = conf->path_param ? conf->path_param
                                          : MB_DEFAULT_PATH_PARAM;
     const char *name = NULL, *root, *real = NULL;
     mb_path_e pe;
-    apr_status_t rv;
 
     switch (mb_query_get(r->pool, r->args, param, &name)) {
     case MB_QUERY_ABSENT:
@@ -155,12 +254,15 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
         return HTTP_NOT_FOUND;
     }
 
-    pe = mb_path_confine(r->pool, root,
-                         apr_pstrcat(r->pool, root, "/", name, NULL), &real);
+    pe = open_confined(r, root, apr_pstrcat(r->pool, root, "/", name, NULL),
+                       &real, fd);
     if (pe == MB_PATH_OUTSIDE) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0105) "refused: %s leads outside %s",
                       name, root);
+        return HTTP_FORBIDDEN;
+    }
+    if (pe == MB_PATH_ERROR) {
         return HTTP_FORBIDDEN;
     }
     if (pe != MB_PATH_OK) {
@@ -168,25 +270,21 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf)
                       MBLOGNO(0106) "not found: %s", name);
         return HTTP_NOT_FOUND;
     }
-
     r->filename = (char *)real;
-    rv = apr_stat(&r->finfo, real, APR_FINFO_MIN | APR_FINFO_INODE,
-                  r->pool);
-    if (rv != APR_SUCCESS) {
-        return HTTP_NOT_FOUND;
+    if (r->finfo.filetype != APR_REG) {
+        return OK;      /* mb_serve_file answers 404 for it */
     }
-    /* The media type of the named file, by mod_mime's rules for it. */
-    r->content_type = NULL;
-    ap_run_type_checker(r);
-    return OK;
+    return apply_file_config(r, fd);
 }
 
 /* Mapped mode: the core already mapped the URL to r->filename; make sure
  * that, symlinks resolved, it stays inside its <Directory> (or the
- * DocumentRoot). */
-static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
+ * DocumentRoot), and open what was checked. */
+static int check_mapped_file(request_rec *r, const mb_dir_conf *conf,
+                             apr_file_t **fd)
 {
     const char *root = conf->dir_path, *real = NULL;
+    mb_path_e pe = MB_PATH_OUTSIDE;
 
     if (r->finfo.filetype == APR_NOFILE || (r->path_info && *r->path_info)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -197,11 +295,20 @@ static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
     if (root == NULL) {
         root = mb_path_realpath(r->pool, ap_document_root(r));
     }
-    if (root == NULL
-        || mb_path_confine(r->pool, root, r->filename, &real) != MB_PATH_OK) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(0108) "refused: %s leads outside %s",
-                      r->filename, root ? root : "(no root)");
+    if (root != NULL) {
+        pe = open_confined(r, root, r->filename, &real, fd);
+    }
+    if (pe == MB_PATH_NOTFOUND) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(1104) "not found: %s", r->filename);
+        return HTTP_NOT_FOUND;
+    }
+    if (pe != MB_PATH_OK) {
+        if (pe != MB_PATH_ERROR) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          MBLOGNO(0108) "refused: %s leads outside %s",
+                          r->filename, root ? root : "(no root)");
+        }
         return HTTP_FORBIDDEN;
     }
     return OK;
@@ -210,6 +317,7 @@ static int check_mapped_file(request_rec *r, const mb_dir_conf *conf)
 int mb_video_handler(request_rec *r)
 {
     const mb_dir_conf *conf;
+    apr_file_t *fd = NULL;
     int status;
 
     if (strcmp(r->handler, MB_HANDLER_VIDEO)) {
@@ -224,21 +332,20 @@ int mb_video_handler(request_rec *r)
     }
 
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    status = conf->video_root ? resolve_query_file(r, conf)
-                              : check_mapped_file(r, conf);
+    status = conf->video_root ? resolve_query_file(r, conf, &fd)
+                              : check_mapped_file(r, conf, &fd);
     if (status != OK) {
         return status;
     }
-    return mb_serve_file(r, conf->max_chunk == MB_UNSET
+    /* query mode: the file's own per-directory configuration now */
+    conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
+    return mb_serve_file(r, fd, conf->max_chunk == MB_UNSET
                                 ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
 }
 
-int mb_serve_file(request_rec *r, apr_off_t cap)
+int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap)
 {
-    core_dir_config *core;
-    apr_file_t *fd = NULL;
     apr_bucket_brigade *bb;
-    apr_status_t rv;
     apr_off_t size, start = 0, length;
     uint64_t first = 0, last = 0;
     const char *range;
@@ -249,17 +356,6 @@ int mb_serve_file(request_rec *r, apr_off_t cap)
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0109) "not a regular file: %s", r->filename);
         return HTTP_NOT_FOUND;
-    }
-
-    core = ap_get_core_module_config(r->per_dir_config);
-    rv = apr_file_open(&fd, r->filename,
-                       APR_READ | APR_BINARY
-                       | AP_SENDFILE_ENABLED(core->enable_sendfile),
-                       0, r->pool);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MBLOGNO(0110) "cannot open %s", r->filename);
-        return HTTP_FORBIDDEN;
     }
     size = r->finfo.size;
 

@@ -3,6 +3,8 @@
 #include "tap.h"
 
 #include <apr_strings.h>
+#include <apr_portable.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,6 +77,66 @@ int main(void)
            == MB_PATH_NOTFOUND, "file used as a directory");
     ok(mb_path_confine(p, "/", "/etc/passwd", &res) == MB_PATH_OK,
        "root / contains everything");
+
+    /* mb_path_open: the descriptor of exactly what was checked */
+    {
+        apr_pool_t *sp;
+        apr_file_t *f = NULL;
+        apr_finfo_t fi;
+        apr_os_file_t osf = -1;
+        struct stat st;
+        const char *in = apr_pstrcat(p, root, "/in.txt", NULL);
+        apr_status_t err = APR_SUCCESS;
+        int flags = APR_FOPEN_READ | APR_FOPEN_BINARY;
+
+        apr_pool_create(&sp, p);
+        stat(in, &st);
+        ok(mb_path_open(sp, root, in, flags, &res, &f, &err) == MB_PATH_OK
+               && strcmp(res, in) == 0
+               && apr_file_info_get(&fi, APR_FINFO_MIN | APR_FINFO_IDENT, f)
+                      == APR_SUCCESS
+               && fi.inode == st.st_ino && fi.filetype == APR_REG,
+           "open: plain file inside, the same inode");
+        apr_os_file_get(&osf, f);
+        ok(osf >= 0 && fcntl(osf, F_GETFD) != -1, "open: a live descriptor");
+        apr_pool_destroy(sp);
+        ok(fcntl(osf, F_GETFD) == -1, "open: closed with its pool");
+
+        apr_pool_create(&sp, p);
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/link-in", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OK
+               && strcmp(res, in) == 0,
+           "open: symlink inside the root opens its target");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/link-out", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OUTSIDE,
+           "open: symlink out of the root");
+        ok(mb_path_open(sp, root,
+                        apr_pstrcat(p, root, "/link-slash/etc/passwd", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OUTSIDE,
+           "open: symlinked directory out of the root");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/nope", NULL),
+                        flags, &res, &f, &err) == MB_PATH_NOTFOUND,
+           "open: missing file");
+        mkfifo(apr_pstrcat(p, root, "/fifo", NULL), 0644);
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/fifo", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OK
+               && apr_file_info_get(&fi, APR_FINFO_TYPE, f) == APR_SUCCESS
+               && fi.filetype == APR_PIPE,
+           "open: a fifo opens without blocking, and says what it is");
+        ok(mb_path_open(sp, root, root, flags, &res, &f, &err) == MB_PATH_OK
+               && apr_file_info_get(&fi, APR_FINFO_TYPE, f) == APR_SUCCESS
+               && fi.filetype == APR_DIR,
+           "open: the root itself is a directory");
+        ok(mb_path_open(sp, "/", "/etc/passwd", flags, &res, &f, &err)
+               == MB_PATH_OK, "open: root / contains everything");
+        /* a root that is (now) a symlink is not followed */
+        symlink(root, apr_pstrcat(p, dir, "/root-link", NULL));
+        ok(mb_path_open(sp, apr_pstrcat(p, dir, "/root-link", NULL),
+                        apr_pstrcat(p, dir, "/root-link/in.txt", NULL),
+                        flags, &res, &f, &err) != MB_PATH_OK,
+           "open: a root that is a symlink is refused");
+        apr_pool_destroy(sp);
+    }
 
     if (system(apr_pstrcat(p, "rm -rf ", dir, NULL)) != 0) {
         ok(0, "cleanup");
