@@ -8,6 +8,7 @@ use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use MB::API qw(engines api form note_secret);
+use MB::Live qw(settle);
 
 my ($engine, $port) = @{ (engines())[0] };   # SQLite: the embedded default
 my $LIVE = "$ENV{MB_T_DIR}/data/live";
@@ -43,6 +44,8 @@ like $live, qr/aac/, '... video and audio';
 waitpid $pid, 0;
 is $? >> 8, 0, 'ffmpeg pushed 6 s over HTTP PUT without error'
     or diag `cat $log`;
+# ffmpeg does not wait for the answers to its PUTs: let Apache finish them
+settle("$LIVE/$id");
 my @segs = glob "$LIVE/$id/index*.ts";
 ok @segs >= 5, 'segments stored (' . scalar(@segs) . ')';
 opendir my $d, "$LIVE/$id"; my @tmp = grep { /^\.upload-/ } readdir $d;

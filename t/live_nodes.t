@@ -11,6 +11,7 @@ use Apache::Test qw(-withtestmore);
 use lib 't/lib';
 use MB::API qw(engines api form note_secret rgw_env);
 use MB::Test qw(error_log_mark error_log_since);
+use MB::Live qw(settle);
 
 my $LIVE = "$ENV{MB_T_DIR}/data/live";
 my $APART = "$ENV{MB_T_DIR}/state/apart-live";
@@ -57,6 +58,8 @@ for my $e (engines()) {
     like $live, qr/h264/, "[$engine] node A plays the live stream that ffmpeg pushes to node B";
     waitpid $pid, 0;
     is $? >> 8, 0, "[$engine] ffmpeg pushed 5 s to node B without error" or diag `cat $log`;
+    # ffmpeg does not wait for the answers to its PUTs: let node B finish them
+    settle("$LIVE/$id");
     my @segs = glob "$LIVE/$id/index*.ts";
 
     my $r = api(port => $b, method => 'POST', user => 'alice', path => '/local/stop',
