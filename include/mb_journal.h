@@ -35,15 +35,17 @@ typedef struct {
     const char *message;
 } mb_journal_error;
 
-/* A playlist upload, complete in `tmp`: under the stream's lock, record the
- * segments of the stored body in the journal of `name` (a master playlist
- * is kept for the recording's master) and rename tmp to final.  OK, or the
+/* A playlist upload, complete in `tmp`, whose stored bytes are `body`
+ * (read back once from tmp by the caller, who has validated them): under
+ * the stream's lock, record the segments of that body in the journal of
+ * `name` (a master playlist is kept for the recording's master) and rename
+ * tmp to final.  OK, or the
  * HTTP status with *err filled (logged): 413 over BroadcastLiveMaxSegments,
  * 500 when the journal cannot be read or written (it is then left as it
  * was, and tmp is not renamed), 507 when the disk is full. */
 int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
-                     const char *name, const char *tmp, const char *final,
-                     mb_journal_error *err);
+                     const char *name, const char *body, apr_size_t blen,
+                     const char *tmp, const char *final, mb_journal_error *err);
 
 /* The stream's lock (apr_file_lock on <dir>/.journal.lock, under the
  * process's thread mutex), around every journal update and at stop. */

@@ -258,31 +258,20 @@ static int refuse(mb_journal_error *err, int status, const char *code,
 }
 
 int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
-                     const char *name, const char *tmp, const char *final,
-                     mb_journal_error *err)
+                     const char *name, const char *body, apr_size_t blen,
+                     const char *tmp, const char *final, mb_journal_error *err)
 {
     apr_pool_t *p = r->pool;
     const char *jpath = apr_pstrcat(p, dir, "/" MB_JOURNAL_PREFIX, name,
                                     NULL);
     int max = mb_journal_max_segments(conf), sync = mb_journal_sync_on(conf);
     apr_array_header_t *fresh = NULL, *all, *added;
-    apr_off_t limit = conf->live_max_upload > 0 ? conf->live_max_upload
-                                                : MB_DEFAULT_LIVE_MAX_UPLOAD;
     apr_file_t *lock;
-    char *body = NULL, *jtext = NULL;
-    apr_size_t blen = 0, jlen = 0;
+    char *jtext = NULL;
+    apr_size_t jlen = 0;
     apr_status_t rv;
     int master = 0, parsed, stale = 0;
 
-    /* the body exactly as stored (the temporary file about to be renamed) */
-    rv = mb_journal_read_file(p, tmp, (apr_size_t)limit, &body, &blen);
-    if (rv != APR_SUCCESS) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
-                      MBLOGNO(1301) "cannot read back the uploaded %s in %s",
-                      name, dir);
-        return refuse(err, HTTP_INTERNAL_SERVER_ERROR, "io_error",
-                      "cannot store the file");
-    }
     if (mb_hls_is_master(body, blen)) {
         master = 1;
     }

@@ -599,6 +599,8 @@ static apr_status_t quota_room(request_rec *r, const char *dir,
 typedef struct {
     const mb_dir_conf *conf;
     const char *dir, *name;
+    const char *body;       /* a playlist's stored bytes (check_playlist) */
+    apr_size_t blen;
     int status;
     mb_journal_error jerr;
 } placing;
@@ -609,8 +611,12 @@ static apr_status_t place_file(request_rec *r, placing *pl, const char *tmp,
     apr_status_t rv;
 
     if (mb_journal_wanted(pl->name)) {
-        pl->status = mb_journal_store(r, pl->conf, pl->dir, pl->name, tmp,
-                                      final, &pl->jerr);
+        if (pl->body == NULL) {
+            return APR_EGENERAL;    /* not read back: never renamed unseen */
+        }
+        pl->status = mb_journal_store(r, pl->conf, pl->dir, pl->name,
+                                      pl->body, pl->blen, tmp, final,
+                                      &pl->jerr);
         return pl->status == OK ? APR_SUCCESS : APR_EGENERAL;
     }
     rv = apr_file_rename(tmp, final, r->pool);
@@ -655,10 +661,10 @@ static apr_status_t place_counted(request_rec *r, placing *pl,
 
 /* An uploaded playlist reaches viewers only when every URI in it names a
  * file of the same stream (mb_hls_validate_playlist): else 400, saying
- * which line.  DECLINED when it may be stored, else the handler's answer
- * (sent). */
+ * which line.  DECLINED when it may be stored (pl->body then holds the
+ * bytes read, for the journal), else the handler's answer (sent). */
 static int check_playlist(request_rec *r, const char *tmp, const char *name,
-                          apr_off_t size)
+                          apr_off_t size, placing *pl)
 {
     char *text = NULL;
     apr_size_t len = 0;
@@ -681,6 +687,8 @@ static int check_playlist(request_rec *r, const char *tmp, const char *name,
     }
     line = mb_hls_validate_playlist(text, len, &why);
     if (line == 0) {
+        pl->body = text;    /* journaled as read here: read once per PUT */
+        pl->blen = len;
         return DECLINED;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -705,6 +713,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                                                    : MB_DEFAULT_LIVE_QUOTA;
     apr_off_t room;
     tmp_guard *g;
+    placing pl = {conf, dir, name, NULL, 0, OK, {NULL, NULL}};
     int seen_eos = 0, existed = 0, over = 0, status;
     char *tmp;
 
@@ -816,7 +825,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
         apr_file_close(f);
     }
     if (rv == APR_SUCCESS && mb_hls_is_playlist(name)
-        && (status = check_playlist(r, tmp, name, total)) != DECLINED) {
+        && (status = check_playlist(r, tmp, name, total, &pl)) != DECLINED) {
         apr_file_remove(tmp, r->pool);
         g->path = NULL;
         return status;
@@ -824,12 +833,6 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (rv == APR_SUCCESS) {
         apr_file_perms_set(tmp, APR_FPROT_UREAD | APR_FPROT_UWRITE
                            | APR_FPROT_GREAD | APR_FPROT_WREAD);
-        placing pl;
-
-        pl.conf = conf;
-        pl.dir = dir;
-        pl.name = name;
-        pl.status = OK;
         rv = place_counted(r, &pl, tmp, final, total, quota, &existed, &over);
         if (pl.status != OK) {
             return live_error(r, pl.status, pl.jerr.code, pl.jerr.message);
