@@ -16,8 +16,6 @@
 #define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
 #define MB_DEFAULT_LIVE_URL "/live"
 #define MB_LIVE_JOURNAL ".journal"
-/* most bytes of client text quoted in a log line */
-#define MB_LIVE_LOG_EXCERPT 48
 /* the largest playlist a broadcaster may upload (it is read whole) */
 #define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
 

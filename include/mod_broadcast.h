@@ -17,6 +17,11 @@ extern module AP_MODULE_DECLARE_DATA broadcast_module;
 
 #define MB_UNSET (-1)
 
+/* Client text quoted in a log line: at most MB_LOG_EXCERPT bytes of it,
+ * escaped (ap_escape_logitem), "..." when cut (src/config.c). */
+#define MB_LOG_EXCERPT 48
+const char *mb_log_excerpt(apr_pool_t *p, const char *s);
+
 /* The live broadcast API's settings (include/mb_api.h). */
 typedef struct mb_api_conf mb_api_conf;
 

@@ -161,3 +161,13 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg)
     conf->max_chunk = (apr_off_t)v;
     return NULL;
 }
+
+const char *mb_log_excerpt(apr_pool_t *p, const char *s)
+{
+    if (strlen(s) <= MB_LOG_EXCERPT) {
+        return ap_escape_logitem(p, s);
+    }
+    return apr_pstrcat(p, ap_escape_logitem(p, apr_pstrmemdup(p, s,
+                                                              MB_LOG_EXCERPT)),
+                       "...", NULL);
+}

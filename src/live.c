@@ -284,18 +284,6 @@ static int token_of_other_stream(request_rec *r, ap_dbd_t *dbd,
     return c.other;
 }
 
-/* A short, escaped excerpt of client text for the log: at most
- * MB_LIVE_LOG_EXCERPT bytes, control characters and quotes escaped. */
-static const char *log_excerpt(apr_pool_t *p, const char *s)
-{
-    size_t n = strlen(s);
-
-    if (n <= MB_LIVE_LOG_EXCERPT) {
-        return ap_escape_logitem(p, s);
-    }
-    return apr_pstrcat(p, ap_escape_logitem(p, apr_pstrmemdup(
-                              p, s, MB_LIVE_LOG_EXCERPT)), "...", NULL);
-}
 
 /* The answer to an upload refused before its body was read: the rest of
  * the body is not read (httpd's ap_discard_request_body() and a kept-alive
@@ -720,7 +708,7 @@ static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     if (clen && apr_atoi64(clen) > limit) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0710) "upload of %s refused: %s bytes over "
-                      "the limit", name, log_excerpt(r->pool, clen));
+                      "the limit", name, mb_log_excerpt(r->pool, clen));
         return refuse_unread(r, live_error(
             r, HTTP_REQUEST_ENTITY_TOO_LARGE, "too_large",
             "the file is larger than BroadcastLiveMaxUpload"));
@@ -881,7 +869,7 @@ static int live_delete(request_rec *r, const char *dir, const char *name)
     if (APR_STATUS_IS_ENOENT(rv)) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(1212) "DELETE of %s: no such file",
-                      log_excerpt(r->pool, name));
+                      mb_log_excerpt(r->pool, name));
         return live_error(r, HTTP_NOT_FOUND, "not_found", "no such file");
     }
     if (rv != APR_SUCCESS) {
@@ -1038,7 +1026,7 @@ int mb_live_handler(request_rec *r)
         if (r->method_number == M_PUT || r->method_number == M_DELETE) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           MBLOGNO(1214) "%s refused: \"%s\" is not a stream "
-                          "id", r->method, log_excerpt(r->pool, idbuf));
+                          "id", r->method, mb_log_excerpt(r->pool, idbuf));
             return refuse_unread(r, live_error(r, HTTP_NOT_FOUND, "not_found",
                                                "no such stream"));
         }
@@ -1065,7 +1053,7 @@ int mb_live_handler(request_rec *r)
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           MBLOGNO(1204) "%s to %s refused: the name \"%s\" "
                           "is not allowed", r->method, id,
-                          log_excerpt(r->pool, name));
+                          mb_log_excerpt(r->pool, name));
         }
         if (nk == MB_HLS_NAME_BAD) {
             return refuse_unread(r, live_error(

@@ -257,9 +257,11 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
     pe = open_confined(r, root, apr_pstrcat(r->pool, root, "/", name, NULL),
                        &real, fd);
     if (pe == MB_PATH_OUTSIDE) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+        /* a symlink in the root that points out of it: the operator's to
+         * mend (warning), the client's text only as a short excerpt */
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       MBLOGNO(0105) "refused: %s leads outside %s",
-                      name, root);
+                      mb_log_excerpt(r->pool, name), root);
         return HTTP_FORBIDDEN;
     }
     if (pe == MB_PATH_ERROR) {
@@ -305,9 +307,10 @@ static int check_mapped_file(request_rec *r, const mb_dir_conf *conf,
     }
     if (pe != MB_PATH_OK) {
         if (pe != MB_PATH_ERROR) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           MBLOGNO(0108) "refused: %s leads outside %s",
-                          r->filename, root ? root : "(no root)");
+                          mb_log_excerpt(r->pool, r->filename),
+                          root ? root : "(no root)");
         }
         return HTTP_FORBIDDEN;
     }

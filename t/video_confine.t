@@ -94,6 +94,8 @@ for my $case (@mapped) {
     my $log = error_log_since($mark);
     my @lines = $log =~ /(MB0105: refused: link-out leads outside)/g;
     is scalar(@lines), 1, 'symlink escape logged exactly once with its tag';
+    like $log, qr/\[broadcast:warn\][^\n]*MB0105/,
+         '... at warning level (a link in the root is the operator\'s to mend)';
 }
 
 # allowed: a symlink that stays inside the root
