@@ -624,7 +624,8 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
  * - an insert statement the session lost (a reconnected PostgreSQL
  *   session has none, SQLite's die at a schema change): that statement,
  *   and only it, is prepared again on this session, outside the rolled
- *   back transaction, and the batch written again.
+ *   back transaction, and the batch written again (once per statement
+ *   and session).
  * A failed COMMIT is not tried again: the rows may be in.  Returns the
  * number written, and sets *n_rows and (on failure) *why. */
 static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
@@ -659,6 +660,7 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
                  !reconnected &&
                  mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
             reconnected = 1;
+            lost_single = lost_multi = 0;   /* a new session has none */
             if (apr_dbd_check_conn(dbd->driver, p, dbd->handle) !=
                 APR_SUCCESS) {
                 *why = apr_pstrcat(p, *why, " (reconnecting failed)", NULL);
