@@ -497,23 +497,24 @@ int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd, const char *label)
      * others (a reader that met the reconnected session first prepared
      * its own again) */
     if (mb_dbd_prepare_again(dbd->pool, dbd, label, &why) != 0) {
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                     MBLOGNO(0503) "watch log: %s", why);
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, MBLOGNO(0503) "watch log: %s",
+                     why);
         return -1;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
                  MBLOGNO(0504) "watch log: %s prepared again (a "
-                 "reconnected session, or a changed schema)", label);
+                               "reconnected session, or a changed schema)",
+                 label);
     return 0;
 }
 
 /* The failing step of one try of write_once(). */
 enum {
     WRITE_OK,
-    WRITE_BEGIN,        /* BEGIN failed                                */
-    WRITE_INSERT,       /* an INSERT failed                            */
-    WRITE_COMMIT,       /* COMMIT failed                               */
-    WRITE_LOST          /* an INSERT whose statement the session lost  */
+    WRITE_BEGIN,  /* BEGIN failed                                */
+    WRITE_INSERT, /* an INSERT failed                            */
+    WRITE_COMMIT, /* COMMIT failed                               */
+    WRITE_LOST    /* an INSERT whose statement the session lost  */
 };
 
 /* One try at writing the rows of server `s` in `b` in one transaction on
@@ -529,8 +530,7 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
     int rc, nrows;
 
     (void)s;
-    st = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT,
-                      APR_HASH_KEY_STRING);
+    st = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT, APR_HASH_KEY_STRING);
     multi = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT_MULTI,
                          APR_HASH_KEY_STRING);
     if (st == NULL || multi == NULL) {
@@ -597,8 +597,8 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
             /* PostgreSQL refuses everything but ROLLBACK in a failed
              * transaction, PREPARE included */
             apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
-            *lost = k == MULTI ? MB_SQL_WATCH_INSERT_MULTI
-                               : MB_SQL_WATCH_INSERT;
+            *lost =
+                k == MULTI ? MB_SQL_WATCH_INSERT_MULTI : MB_SQL_WATCH_INSERT;
             return gone ? WRITE_LOST : WRITE_INSERT;
         }
     }
@@ -649,18 +649,17 @@ static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
 
         step = write_once(b, s, dbd, &lost, why);
         if (step == WRITE_LOST) {
-            once = strcmp(lost, MB_SQL_WATCH_INSERT) ? &lost_multi
-                                                     : &lost_single;
+            once =
+                strcmp(lost, MB_SQL_WATCH_INSERT) ? &lost_multi : &lost_single;
             if (*once || mb_watch_reprepare(s, dbd, lost) != 0) {
                 break;
             }
             *once = 1;
         }
         else if ((step == WRITE_BEGIN || step == WRITE_INSERT) &&
-                 !reconnected &&
-                 mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
+                 !reconnected && mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
             reconnected = 1;
-            lost_single = lost_multi = 0;   /* a new session has none */
+            lost_single = lost_multi = 0; /* a new session has none */
             if (apr_dbd_check_conn(dbd->driver, p, dbd->handle) !=
                 APR_SUCCESS) {
                 *why = apr_pstrcat(p, *why, " (reconnecting failed)", NULL);
