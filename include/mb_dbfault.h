@@ -17,6 +17,14 @@
  * SQLite's die at any change of the schema. */
 int mb_dbfault_stmt_lost(const char *engine, const char *err);
 
+/* Whether the failure (error text `err`) of preparing a statement again
+ * means that the session still has it under that name: PostgreSQL's
+ * PREPARE is not transactional and a session keeps its statements until
+ * it ends, so a session that a reader reconnected and prepared some
+ * statements on again has those, and only those.  The label always names
+ * the same SQL in one process: the statement is there, use it. */
+int mb_dbfault_stmt_exists(const char *engine, const char *err);
+
 /* Whether a failed statement may be a connection the server dropped, to
  * be reconnected and run once more: every engine with a server (not
  * SQLite, where a retry would only wait for a lock once more). */

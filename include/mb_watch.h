@@ -40,8 +40,9 @@ extern const mb_dbd_stmt mb_watch_stmts[];
  * any change of the schema. */
 int mb_watch_stmt_lost(ap_dbd_t *dbd, int rc);
 
-/* Prepare the watch log's statements again on `dbd`.  0 or -1. */
-int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd);
+/* Prepare the watch log's statement `label` again on `dbd`, the session
+ * that lost it and will run it (logged).  0 or -1. */
+int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd, const char *label);
 
 /* Directives. */
 const char *mb_cmd_watch_log(cmd_parms *cmd, void *dcfg, int on);

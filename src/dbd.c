@@ -182,8 +182,22 @@ int mb_dbd_prepare_again(apr_pool_t *p, ap_dbd_t *dbd, const char *label,
     /* in the connection's pool: the statement lives as long as it */
     rc = apr_dbd_prepare(dbd->driver, dbd->pool, dbd->handle, sql, label, &ps);
     if (rc != 0) {
-        *why = apr_pstrcat(p, "cannot prepare ", label, " again: ",
-                           apr_dbd_error(dbd->driver, dbd->handle, rc), NULL);
+        const char *err = apr_dbd_error(dbd->driver, dbd->handle, rc);
+
+        if (mb_dbfault_stmt_exists(mb_dbd_engine(dbd), err)) {
+            /* the session has it under its label (prepared again on this
+             * session by another caller; PREPARE is not transactional):
+             * keep the handle that names it (mod_dbd's, else the one the
+             * driver filled in) */
+            apr_dbd_prepared_t *had =
+                apr_hash_get(dbd->prepared, label, APR_HASH_KEY_STRING);
+            if (had || ps) {
+                apr_hash_set(dbd->prepared, label, APR_HASH_KEY_STRING,
+                             had ? had : ps);
+                return 0;
+            }
+        }
+        *why = apr_pstrcat(p, "cannot prepare ", label, " again: ", err, NULL);
         return rc;
     }
     apr_hash_set(dbd->prepared, label, APR_HASH_KEY_STRING, ps);

@@ -21,6 +21,14 @@ int mb_dbfault_stmt_lost(const char *engine, const char *err)
     return strstr(err, "prepared statement") && strstr(err, "does not exist");
 }
 
+int mb_dbfault_stmt_exists(const char *engine, const char *err)
+{
+    /* PREPARE of a name the session already has (SQLSTATE 42P05); SQLite
+     * statements have no names */
+    return engine && err && strcmp(engine, "sqlite3") != 0 &&
+           strstr(err, "prepared statement") && strstr(err, "already exists");
+}
+
 int mb_dbfault_may_reconnect(const char *engine)
 {
     return engine && strcmp(engine, "sqlite3") != 0;

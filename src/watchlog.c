@@ -489,41 +489,54 @@ int mb_watch_stmt_lost(ap_dbd_t *dbd, int rc)
     return mb_dbd_stmt_lost(dbd, apr_dbd_error(dbd->driver, dbd->handle, rc));
 }
 
-int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd)
+int mb_watch_reprepare(server_rec *s, ap_dbd_t *dbd, const char *label)
 {
-    const mb_dbd_stmt *st;
+    const char *why;
 
-    for (st = mb_watch_stmts; st->label; st++) {
-        const char *why;
-
-        if (mb_dbd_prepare_again(dbd->pool, dbd, st->label, &why) != 0) {
-            ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                         MBLOGNO(0503) "watch log: %s", why);
-            return -1;
-        }
+    /* only the statement that was lost: the session may still have the
+     * others (a reader that met the reconnected session first prepared
+     * its own again) */
+    if (mb_dbd_prepare_again(dbd->pool, dbd, label, &why) != 0) {
+        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, MBLOGNO(0503) "watch log: %s",
+                     why);
+        return -1;
     }
     ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
-                 MBLOGNO(0504) "watch log: statements prepared again (a "
-                 "reconnected session, or a changed schema)");
+                 MBLOGNO(0504) "watch log: %s prepared again (a "
+                               "reconnected session, or a changed schema)",
+                 label);
     return 0;
 }
 
+/* The failing step of one try of write_once(). */
+enum {
+    WRITE_OK,
+    WRITE_BEGIN,  /* BEGIN failed                                */
+    WRITE_INSERT, /* an INSERT failed                            */
+    WRITE_COMMIT, /* COMMIT failed                               */
+    WRITE_LOST    /* an INSERT whose statement the session lost  */
+};
+
 /* One try at writing the rows of server `s` in `b` in one transaction on
- * `dbd`.  Returns 0, or the failing step (1 BEGIN, 2 INSERT, 3 COMMIT, 4
- * INSERT with a statement that must be prepared again) with *why. */
+ * `dbd`.  Returns WRITE_OK, or the failing step with *why (and, for
+ * WRITE_LOST, the label to prepare again in *lost); the transaction is
+ * over either way (rolled back), so that what follows runs outside it. */
 static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
-                      const char **why)
+                      const char **lost, const char **why)
 {
     apr_pool_t *p = b->pool;
     apr_dbd_prepared_t *st, *multi;
     watch_row *row;
     int rc, nrows;
 
-    st = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT);
-    multi = mb_dbd_statement(s, dbd, MB_SQL_WATCH_INSERT_MULTI);
+    (void)s;
+    st = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT, APR_HASH_KEY_STRING);
+    multi = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT_MULTI,
+                         APR_HASH_KEY_STRING);
     if (st == NULL || multi == NULL) {
-        *why = "the insert statements are not prepared";
-        return 2;
+        *lost = st ? MB_SQL_WATCH_INSERT_MULTI : MB_SQL_WATCH_INSERT;
+        *why = apr_pstrcat(p, *lost, " is not prepared", NULL);
+        return WRITE_LOST;
     }
     /* BEGIN and COMMIT as plain statements rather than
      * apr_dbd_transaction_start/end: the pgsql driver of APR-util 1.6
@@ -536,7 +549,7 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
         *why = apr_pstrcat(p, "cannot start a transaction: ",
                            apr_dbd_error(dbd->driver, dbd->handle, rc),
                            NULL);
-        return 1;
+        return WRITE_BEGIN;
     }
     /* MULTI rows per statement while there are that many, then one by
      * one */
@@ -576,13 +589,17 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
         rc = apr_dbd_pquery(dbd->driver, p, dbd->handle, &nrows,
                             k == MULTI ? multi : st, k * ROW_ARGS, args);
         if (rc != 0) {
-            int lost = mb_watch_stmt_lost(dbd, rc);
+            int gone = mb_watch_stmt_lost(dbd, rc);
 
             *why = apr_pstrcat(p, "insert failed: ",
                                apr_dbd_error(dbd->driver, dbd->handle, rc),
                                NULL);
+            /* PostgreSQL refuses everything but ROLLBACK in a failed
+             * transaction, PREPARE included */
             apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
-            return lost ? 4 : 2;
+            *lost =
+                k == MULTI ? MB_SQL_WATCH_INSERT_MULTI : MB_SQL_WATCH_INSERT;
+            return gone ? WRITE_LOST : WRITE_INSERT;
         }
     }
     rc = apr_dbd_query(dbd->driver, dbd->handle, &nrows, "COMMIT");
@@ -592,51 +609,67 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                            NULL);
         /* SQLite keeps the transaction open after a failed COMMIT */
         apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
-        return 3;
+        return WRITE_COMMIT;
     }
-    return 0;
+    return WRITE_OK;
 }
 
-/* Write the rows of server `s` in `b` (and mark them handled).  A pooled
- * connection that the database dropped (a restart) fails its BEGIN: it is
- * given back, and mod_dbd reconnects it on the next open (once, and not
- * for SQLite: there a failed BEGIN is a lock already waited for); statements
- * lost by a reconnected PostgreSQL session or by a schema change in SQLite are
- * prepared again.  Returns the number written, and sets *n_rows and (on
- * failure) *why. */
+/* Write the rows of server `s` in `b` (and mark them handled), on one
+ * connection, recovering from each of these at most once:
+ * - BEGIN or an INSERT failed on an engine with a server (not SQLite,
+ *   where a failed BEGIN is a lock already waited for): maybe a connection
+ *   the server dropped (a restart, a terminated backend), before or in the
+ *   middle of the transaction; it is reconnected (apr_dbd_check_conn, a
+ *   no-op on a healthy one) and the batch written again;
+ * - an insert statement the session lost (a reconnected PostgreSQL
+ *   session has none, SQLite's die at a schema change): that statement,
+ *   and only it, is prepared again on this session, outside the rolled
+ *   back transaction, and the batch written again (once per statement
+ *   and session).
+ * A failed COMMIT is not tried again: the rows may be in.  Returns the
+ * number written, and sets *n_rows and (on failure) *why. */
 static int write_server_rows(watch_batch *b, server_rec *s, int *n_rows,
                              const char **why)
 {
     apr_pool_t *p = b->pool;
-    ap_dbd_t *dbd = NULL;
+    ap_dbd_t *dbd;
     watch_row *row;
-    int n = 0, step = -1, attempt, reprepared = 0, reconnected = 0;
+    int n = 0, step = -1, reconnected = 0, lost_single = 0, lost_multi = 0;
 
     for (row = b->head; row; row = row->next) {
         n += row->s == s;
     }
     *n_rows = n;
-    for (attempt = 0; attempt < 3 && step != 0; attempt++) {
-        if (dbd == NULL && (dbd = mb_dbd_open(p, s)) == NULL) {
-            *why = "no database connection (mod_dbd could not open one)";
-            break;
-        }
-        step = write_once(b, s, dbd, why);
-        if (step == 1 && !reconnected &&
-            mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
-            /* BEGIN: maybe a dropped connection, reconnected once (an
-             * SQLite lock is not waited for twice) */
-            reconnected = 1;
-            mb_dbd_close(s, dbd);
-            dbd = NULL;
-        }
-        else if (step == 4 && !reprepared) {
-            reprepared = 1;
-            if (mb_watch_reprepare(s, dbd) != 0) {
+    if ((dbd = mb_dbd_open(p, s)) == NULL) {
+        *why = "no database connection (mod_dbd could not open one)";
+    }
+    while (dbd) {
+        const char *lost = NULL;
+        int *once;
+
+        step = write_once(b, s, dbd, &lost, why);
+        if (step == WRITE_LOST) {
+            once =
+                strcmp(lost, MB_SQL_WATCH_INSERT) ? &lost_multi : &lost_single;
+            if (*once || mb_watch_reprepare(s, dbd, lost) != 0) {
                 break;
             }
+            *once = 1;
         }
-        else if (step != 0) {
+        else if ((step == WRITE_BEGIN || step == WRITE_INSERT) &&
+                 !reconnected && mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
+            reconnected = 1;
+            lost_single = lost_multi = 0; /* a new session has none */
+            if (apr_dbd_check_conn(dbd->driver, p, dbd->handle) !=
+                APR_SUCCESS) {
+                *why = apr_pstrcat(p, *why, " (reconnecting failed)", NULL);
+                break;
+            }
+            ap_log_error(APLOG_MARK, APLOG_INFO, 0, s,
+                         MBLOGNO(1800) "watch log: writing again after: %s",
+                         *why);
+        }
+        else {
             break;
         }
     }

@@ -42,7 +42,9 @@ sub rows { sql($_[0], "SELECT COUNT(*) FROM watch_log WHERE user_agent = "
     open my $locker, '|-', as_nobody('sqlite3', sqlite_db())
         or die "sqlite3: $!";
     $locker->autoflush(1);
-    print $locker "BEGIN EXCLUSIVE;\n";
+    # wait for a transaction of the writer still under way (the rows of
+    # the test before); without a timeout the lock itself may fail
+    print $locker ".timeout 5000\nBEGIN EXCLUSIVE;\n";
     my $locked;
     for (1 .. 50) {
         my $rc = system(as_nobody('sqlite3', sqlite_db(),

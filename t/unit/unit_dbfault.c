@@ -26,6 +26,23 @@ int main(void)
        "sqlite3: a lock is not a lost statement");
     ok(!mb_dbfault_stmt_lost(NULL, "not an error"), "no engine");
 
+    /* preparing again a statement the session still has */
+    ok(mb_dbfault_stmt_exists("pgsql", "ERROR:  prepared statement "
+                                       "\"mb_watch_totals\" already exists\n"),
+       "pgsql: the session has the statement");
+    ok(!mb_dbfault_stmt_exists("pgsql", "ERROR:  prepared statement "
+                                        "\"mb_watch_insert\" does not exist"),
+       "pgsql: a lost statement is not one the session has");
+    ok(!mb_dbfault_stmt_exists("pgsql", "ERROR:  current transaction is "
+                                        "aborted, commands ignored until end "
+                                        "of transaction block"),
+       "pgsql: an aborted transaction is not a statement it has");
+    ok(!mb_dbfault_stmt_exists("pgsql", NULL), "pgsql: no message");
+    ok(!mb_dbfault_stmt_exists("sqlite3", "prepared statement already exists"),
+       "sqlite3: statements have no names");
+    ok(!mb_dbfault_stmt_exists(NULL, "prepared statement x already exists"),
+       "no engine");
+
     ok(mb_dbfault_may_reconnect("pgsql"), "pgsql: reconnect");
     ok(mb_dbfault_may_reconnect("mysql"), "mysql: reconnect");
     ok(!mb_dbfault_may_reconnect("sqlite3"), "sqlite3: never retried");
