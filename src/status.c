@@ -687,6 +687,10 @@ int mb_status_handler(request_rec *r)
     status = open_dbd(d);
     if (status == OK) {
         status = load(d);
+        /* everything is read (copied into the request pool): the
+         * connection goes back to mod_dbd before a byte is sent, so a
+         * client that reads slowly holds none */
+        apr_pool_cleanup_run(r->pool, d, close_dbd);
     }
     if (status == HTTP_SERVICE_UNAVAILABLE && d->sp.json) {
         /* (logged where it failed) */

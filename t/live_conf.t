@@ -26,7 +26,9 @@ local %ENV = (%ENV, MB_RUN => $run, MB_PORT => 1, MB_TOP => $top, MB_VIDEOS => "
               MB_MODDIR => $moddir, MB_STREAMS_DB => "$run/db/s.sqlite",
               MB_HTPASSWD => "$run/htpasswd", MB_LIVE => "$run/live",
               MB_ASSETS => "$top/build/assets");
-my $out = `/usr/sbin/apache2 -t -f $top/conf/httpd-run.conf -D MB_STREAMS_DB 2>&1`;
+# HTTPD: t/run-suite's server binary (the sanitizer wrapper under make test-sanitize)
+my $httpd = $ENV{HTTPD} // '/usr/sbin/apache2';
+my $out = `$httpd -t -f $top/conf/httpd-run.conf -D MB_STREAMS_DB 2>&1`;
 like $out, qr/Syntax OK/, 'httpd accepts the example configuration with these limits' or diag $out;
 
 done_testing();
