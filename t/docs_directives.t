@@ -154,4 +154,12 @@ for my $name (sort keys %cmd) {
     like $d->{text}, qr/\S.{40,}/s, "$name: a paragraph of behaviour";
 }
 
+# the README links here by name: each link names a documented directive
+my $readme = slurp("$TOP/README.md");
+my @links = $readme =~ /\(docs\/directives\.md#(\w+)\)/g;
+ok @links >= 20, scalar(@links) . ' links of the README into docs/directives.md';
+my %anchor = map { lc($_) => 1 } keys %doc;
+is_deeply [grep { !$anchor{$_} } @links], [],
+    'every README link into docs/directives.md names a documented directive';
+
 done_testing;
