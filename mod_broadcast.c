@@ -42,7 +42,8 @@ static const command_rec mb_cmds[] = {
     /* broadcast-api (src/api_config.c) */
     AP_INIT_TAKE1("BroadcastStorage", mb_cmd_storage, NULL,
                   RSRC_CONF | ACCESS_CONF,
-                  "Where live streams are uploaded: S3 (needs mod_dbd)"),
+                  "Where live streams are uploaded: S3 (temporary credentials "
+                  "from STS) or local (PUT to broadcast-live); needs mod_dbd"),
     AP_INIT_TAKE1("BroadcastS3Bucket", mb_cmd_s3_bucket, NULL,
                   RSRC_CONF | ACCESS_CONF, "The bucket of live streams"),
     AP_INIT_TAKE1("BroadcastS3Region", mb_cmd_s3_region, NULL,
