@@ -12,6 +12,7 @@ use Cwd qw(abs_path);
 my $top = abs_path("$ENV{MB_T_DIR}/..");
 my $run = tempdir(CLEANUP => 1);
 mkdir "$run/$_" for qw(videos live htdocs db);
+my $httpd = $ENV{HTTPD} // '/usr/sbin/apache2';   # t/sanitize-httpd under make test-sanitize
 my $moddir = `apxs -q LIBEXECDIR`;
 chomp $moddir;
 
@@ -26,7 +27,7 @@ local %ENV = (%ENV, MB_RUN => $run, MB_PORT => 1, MB_TOP => $top, MB_VIDEOS => "
               MB_MODDIR => $moddir, MB_STREAMS_DB => "$run/db/s.sqlite",
               MB_HTPASSWD => "$run/htpasswd", MB_LIVE => "$run/live",
               MB_ASSETS => "$top/build/assets");
-my $out = `/usr/sbin/apache2 -t -f $top/conf/httpd-run.conf -D MB_STREAMS_DB 2>&1`;
+my $out = `$httpd -t -f $top/conf/httpd-run.conf -D MB_STREAMS_DB 2>&1`;
 like $out, qr/Syntax OK/, 'httpd accepts the example configuration with these limits' or diag $out;
 
 done_testing();
