@@ -18,6 +18,9 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
+# the module exports only broadcast_module (MB_EXPORT); the unit tests and
+# fuzzers compile the same PURE_SRCS without it (t/unit/symbols.t)
+MOD_VIS  = -fvisibility=hidden
 MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
            src/api.c src/api_config.c src/params.c src/streams.c \
            src/authz_owner.c src/watchlog.c src/status.c src/guard.c \
@@ -66,7 +69,7 @@ build/flavor.$(FLAVOR):
 
 $(MOD): $(SRCS) $(HDRS) build/flavor.$(FLAVOR)
 	$(APXS) -c -o mod_broadcast.la -Iinclude \
-	    $(addprefix -Wc$(comma),$(WARN)) $(MOD_SAN) $(SRCS) $(LIBS)
+	    $(addprefix -Wc$(comma),$(WARN) $(MOD_VIS)) $(MOD_SAN) $(SRCS) $(LIBS)
 
 comma := ,
 

@@ -9,7 +9,15 @@
 #include <http_config.h>
 #include <http_log.h>
 
-extern module AP_MODULE_DECLARE_DATA broadcast_module;
+/* The module record is the one symbol the .so exports: the module is
+ * compiled with -fvisibility=hidden (Makefile), and AP_MODULE_DECLARE_DATA
+ * is empty on Unix, so the record asks for default visibility itself. */
+#if defined(__GNUC__)
+#define MB_EXPORT __attribute__((visibility("default")))
+#else
+#define MB_EXPORT
+#endif
+extern module AP_MODULE_DECLARE_DATA MB_EXPORT broadcast_module;
 
 /* Every log message of the module starts with its own tag; httpd's APLOGNO
  * numbers are reserved for httpd itself. */

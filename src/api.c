@@ -408,7 +408,7 @@ static int do_start(request_rec *r, const mb_api_conf *c)
         return status_error(r, rv);
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  MBLOGNO(0306) "stream %s started by %s", s.id, r->user);
+                  MBLOGNO(0311) "stream %s started by %s", s.id, r->user);
     return send_endpoint(r, c, &sc, &s, &creds);
 }
 
@@ -548,7 +548,7 @@ static int do_refresh(request_rec *r, const mb_api_conf *c)
         return rv;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  MBLOGNO(0309) "credentials of stream %s refreshed by %s", id,
+                  MBLOGNO(0312) "credentials of stream %s refreshed by %s", id,
                   r->user);
     return send_endpoint(r, c, &sc, s, &creds);
 }

@@ -317,7 +317,7 @@ int mb_dbd_rquery(request_rec *r, ap_dbd_t *dbd, const char *what,
     if (mb_dbd_run(r->pool, r->server, dbd, label, nargs, args, NULL, NULL,
                    nrows, &why) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      MBLOGNO(1401) "%s failed: %s", what, why);
+                      MBLOGNO(1404) "%s failed: %s", what, why);
         return HTTP_SERVICE_UNAVAILABLE;
     }
     return OK;
