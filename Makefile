@@ -18,22 +18,20 @@ TEST_PORT ?= 8529
 RUN_PORT  ?= 8080
 
 WARN     = -Wall -Wextra -Werror
-# the module exports only broadcast_module (MB_EXPORT); the unit tests and
-# fuzzers compile the same PURE_SRCS without it (t/unit/symbols.t)
+# The httpd-free core (src/core/, its interface in include/) is built once
+# per flavour as a static library, build/<flavour>/libmbcore.a, which the
+# module, the unit tests and the fuzzers link.  The glue (every other .c
+# under src/, one folder per handler or concern) is compiled by apxs.
+# The module exports only broadcast_module (MB_EXPORT): everything is
+# compiled with -fvisibility=hidden (t/unit/symbols.t).
 MOD_VIS  = -fvisibility=hidden
-MOD_SRCS = mod_broadcast.c src/config.c src/video.c src/dbd.c src/live.c \
-           src/api.c src/api_config.c src/params.c src/streams.c \
-           src/authz_owner.c src/watchlog.c src/status.c src/guard.c \
-           src/journal.c src/recording.c
-PURE_SRCS = src/range.c src/query.c src/path.c src/size.c src/hls.c \
-            src/hls_master.c \
-            src/uuid.c src/timefmt.c src/s3.c src/json.c src/sts.c \
-            src/validate.c src/secret.c src/html.c src/chart.c \
-            src/status_params.c src/sqltime.c src/text.c src/origin.c \
-            src/dbfault.c src/quota.c
-SRCS     = $(MOD_SRCS) $(PURE_SRCS)
-HDRS     = $(wildcard include/*.h)
+CORE_SRCS = $(sort $(wildcard src/core/*.c))
+GLUE_SRCS = mod_broadcast.c $(sort $(filter-out $(CORE_SRCS),$(wildcard src/*/*.c)))
+SRCS     = $(GLUE_SRCS) $(CORE_SRCS)
+HDRS     = $(wildcard include/*.h src/*.h src/*/*.h)
+CORE_HDRS = $(wildcard include/*.h)
 LIBS     = -lcurl -ljansson -lcrypto -lm
+INCLUDES = -Iinclude -Isrc
 
 MOD      = .libs/mod_broadcast.so
 
@@ -67,15 +65,38 @@ endif
 build/flavor.$(FLAVOR):
 	@mkdir -p build && rm -f build/flavor.* && touch $@
 
-$(MOD): $(SRCS) $(HDRS) build/flavor.$(FLAVOR)
-	$(APXS) -c -o mod_broadcast.la -Iinclude \
-	    $(addprefix -Wc$(comma),$(WARN) $(MOD_VIS)) $(MOD_SAN) $(SRCS) $(LIBS)
+$(MOD): $(GLUE_SRCS) $(HDRS) build/$(FLAVOR)/libmbcore.a build/flavor.$(FLAVOR)
+	$(APXS) -c -o mod_broadcast.la $(INCLUDES) \
+	    $(addprefix -Wc$(comma),$(WARN) $(MOD_VIS)) $(MOD_SAN) $(GLUE_SRCS) \
+	    build/$(FLAVOR)/libmbcore.a $(LIBS)
+
+# ---- the core library, one per flavour: plain and sanitize (the module;
+# the unit tests link the sanitize one), fuzz (clang, libFuzzer's
+# coverage) ------------------------------------------------------------
+CORE_CFLAGS_plain    = -O2 -g -fPIC $(MOD_VIS)
+CORE_CFLAGS_sanitize = $(SAN_FLAGS) -fno-sanitize-recover=all -fPIC $(MOD_VIS)
+CORE_CFLAGS_fuzz     = -g -O1 -fsanitize=fuzzer-no-link,address,undefined,float-cast-overflow \
+                       -fno-sanitize-recover=all -fPIC
+CORE_CC_plain    = $(CC)
+CORE_CC_sanitize = $(CC)
+CORE_CC_fuzz     = clang
+
+define core_lib
+build/$(1)/core/%.o: src/core/%.c $$(CORE_HDRS)
+	@mkdir -p $$(@D)
+	$$(CORE_CC_$(1)) $$(WARN) $$(CORE_CFLAGS_$(1)) -Iinclude $$(APR_CFLAGS) -c -o $$@ $$<
+
+build/$(1)/libmbcore.a: $$(patsubst src/core/%.c,build/$(1)/core/%.o,$$(CORE_SRCS))
+	rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach f,plain sanitize fuzz,$(eval $(call core_lib,$(f))))
 
 comma := ,
 
 ASSETS_DIR ?= /usr/share/mod_broadcast/assets
 
-# DESTDIR=<dir> installs under <dir> (as packagers do; t/make_run.t too)
+# DESTDIR=<dir> installs under <dir> (as packagers do; t/docs/make_run.t too)
 LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR)
 
 install: $(MOD) assets
@@ -95,12 +116,11 @@ build/assets/hls.min.js: conf/player/package.json conf/player/package-lock.json
 	cp build/player/node_modules/hls.js/dist/hls.min.js $@
 
 # ---- unit tests: pure C files, no httpd --------------------------------
-build/unit_%: t/unit/unit_%.c t/unit/tap.h $(PURE_SRCS) $(HDRS)
+build/unit_%: t/unit/unit_%.c t/unit/tap.h build/sanitize/libmbcore.a $(CORE_HDRS)
 	@mkdir -p build
-	$(CC) $(WARN) -g -O1 -fsanitize=address,undefined,float-cast-overflow \
-	    -fno-sanitize-recover=all \
+	$(CC) $(WARN) $(SAN_FLAGS) -fno-sanitize-recover=all \
 	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
-	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
+	    build/sanitize/libmbcore.a $(APR_LIBS) $(LIBS)
 
 unit: $(UNIT_TESTS)
 
@@ -113,10 +133,10 @@ FUZZ_SECONDS ?= 30
 FUZZ_TARGETS  = range query hls journal sts status_params origin
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
                 -fno-sanitize-recover=all
-build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h $(PURE_SRCS) $(HDRS)
+build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h build/fuzz/libmbcore.a $(CORE_HDRS)
 	@mkdir -p build
 	clang $(FUZZ_FLAGS) -Iinclude -It/fuzz $(APR_CFLAGS) -o $@ $< \
-	    $(PURE_SRCS) $(APR_LIBS) $(LIBS)
+	    build/fuzz/libmbcore.a $(APR_LIBS) $(LIBS)
 
 fuzz: $(addprefix build/fuzz_,$(FUZZ_TARGETS))
 	@rm -rf build/fuzz-findings && mkdir -p build/fuzz-findings; failed=; \
@@ -168,17 +188,17 @@ clean:
 	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)
 	-@umount t/state/smalldisk 2>/dev/null || true
 	@t/watch-db stop >/dev/null 2>&1 || true
-	rm -rf .libs build *.la *.lo *.slo *.o src/*.lo src/*.slo src/*.o \
-	    src/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
+	rm -rf .libs build *.la *.lo *.slo *.o src/*/*.lo src/*/*.slo \
+	    src/*/*.o src/*/.libs t/logs t/conf/apache_test_config.pm t/conf/httpd.conf \
 	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
 	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state
 
-# ---- helpers the suite runs (t/video_race.t: the symlink-swapping attacker),
+# ---- helpers the suite runs (t/video/race.t: the symlink-swapping attacker),
 # built with the unit tests so that every way of running the suite has them
 .PHONY: helpers
 helpers: build/swap-race
 unit: helpers
 
-build/swap-race: t/swap-race.c
+build/swap-race: t/video/swap-race.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ $<

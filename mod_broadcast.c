@@ -2,12 +2,13 @@
  * mod_broadcast.c -- the module record, the directive table and the hook
  * registration of mod_broadcast.  Glue only: the work is done in src/.
  */
-#include "mod_broadcast.h"
-#include "mb_api.h"
-#include "mb_guard.h"
-#include "mb_journal.h"
-#include "mb_live.h"
-#include "mb_watch.h"
+#include "config/dirconf.h"
+#include "api/api.h"
+#include "guard/guard.h"
+#include "live/journal.h"
+#include "live/live.h"
+#include "video/video.h"
+#include "watch/watch.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
@@ -39,7 +40,7 @@ static const command_rec mb_cmds[] = {
                   RSRC_CONF,
                   "Seconds between two error log reports of dropped watch "
                   "log rows (default 60)"),
-    /* broadcast-api (src/api_config.c) */
+    /* broadcast-api (src/config/api.c) */
     AP_INIT_TAKE1("BroadcastStorage", mb_cmd_storage, NULL,
                   RSRC_CONF | ACCESS_CONF,
                   "Where live streams are uploaded: S3 (temporary credentials "

@@ -146,7 +146,7 @@ STS_FRESH=$(( (t1 - t0) / 20000 ))
 
 mkdir -p build
 cc -O2 -Iinclude $(apr-1-config --cflags --cppflags --includes) -o build/json_cost \
-   bench/json_cost.c src/s3.c src/json.c $(apr-1-config --link-ld --libs) -ljansson
+   bench/json_cost.c build/plain/libmbcore.a $(apr-1-config --link-ld --libs) -ljansson -lcurl -lcrypto -lm
 JSON=$(build/json_cost | awk '{ print $2 }')
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 

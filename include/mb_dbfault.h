@@ -1,5 +1,5 @@
 /*
- * mb_dbfault.h -- what the db layer (src/dbd.c) decides about a failed
+ * mb_dbfault.h -- what the db layer (src/db/dbd.c) decides about a failed
  * statement, as pure functions of the engine's name and its error text
  * (httpd-independent, unit-tested in t/unit/unit_dbfault.c).
  */

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: media playlists as a broadcaster uploads them
- * (mb_hls_parse, src/hls.c), and what the module makes of them: the
+ * (mb_hls_parse, src/core/hls.c), and what the module makes of them: the
  * journal and the recording playlist.
  */
 #include "fuzz.h"

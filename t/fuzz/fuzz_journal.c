@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the segment journal of a live stream
- * (mb_hls_journal_parse, src/hls.c), read back from the stream's directory
+ * (mb_hls_journal_parse, src/core/hls.c), read back from the stream's directory
  * at every playlist upload and at stop, and the recording playlist made
  * from it.  The journal is the module's own file, but it lives on disk
  * next to what broadcasters upload: nothing in it may crash the module.

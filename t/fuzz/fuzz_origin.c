@@ -1,7 +1,7 @@
 /*
  * libFuzzer target: the Origin and Sec-Fetch-Site headers behind the
  * refusal of cross-site requests (mb_origin_canon, mb_origin_classify,
- * src/origin.c).  The input is "<Origin>\n<Sec-Fetch-Site>"; a missing
+ * src/core/origin.c).  The input is "<Origin>\n<Sec-Fetch-Site>"; a missing
  * newline means no Sec-Fetch-Site.
  */
 #include "fuzz.h"

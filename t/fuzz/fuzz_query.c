@@ -1,7 +1,7 @@
 /*
- * libFuzzer target: form and query decoding (src/query.c), as the API reads
+ * libFuzzer target: form and query decoding (src/core/query.c), as the API reads
  * a query string or an application/x-www-form-urlencoded body, and the
- * relative path check (src/path.c) the video handler applies to the
+ * relative path check (src/core/path.c) the video handler applies to the
  * decoded "path" parameter.
  */
 #include "fuzz.h"
@@ -9,7 +9,7 @@
 #include "mb_query.h"
 
 /* An accepted name must have no "." or ".." segment, no leading '/' and
- * no backslash: checked here independently of src/path.c. */
+ * no backslash: checked here independently of src/core/path.c. */
 static int escapes(const char *v)
 {
     const char *seg = v;

@@ -1,5 +1,5 @@
 /*
- * libFuzzer target: the Range header (src/range.c), as a client sends it.
+ * libFuzzer target: the Range header (src/core/range.c), as a client sends it.
  * Input: 8 bytes of file size, then the header value.
  */
 #include "fuzz.h"

@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: the query string of the status page
- * (mb_status_params_parse, src/status_params.c): what is accepted lies in
+ * (mb_status_params_parse, src/core/status_params.c): what is accepted lies in
  * the documented bounds, and the page's own links (mb_status_params_query)
  * parse back to the same filters.
  */

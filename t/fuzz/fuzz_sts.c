@@ -1,6 +1,6 @@
 /*
  * libFuzzer target: an answer from the credential service (mb_sts_parse,
- * src/sts.c), which comes from the network.  Input: 2 bytes of HTTP
+ * src/core/sts.c), which comes from the network.  Input: 2 bytes of HTTP
  * status, then the body.
  */
 #include "fuzz.h"

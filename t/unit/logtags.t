@@ -1,5 +1,5 @@
 #!/usr/bin/perl
-# Log tags (issue 10): every MBLOGNO(n) of mod_broadcast.c, src/*.c and
+# Log tags (issue 10): every MBLOGNO(n) of mod_broadcast.c, src/ and
 # include/*.h names one message only, so that a tag in the error log leads
 # to one line of code; and README.md's "Log tags" table is the one this
 # test builds from the sources (between <!-- log-tags --> markers), so it
@@ -10,7 +10,7 @@ use Test::More;
 use FindBin;
 
 my $top = "$FindBin::Bin/../..";
-my @files = ('mod_broadcast.c', (map { s{^\Q$top\E/}{}r } sort glob("$top/src/*.c")),
+my @files = ('mod_broadcast.c', (map { s{^\Q$top\E/}{}r } sort glob("$top/src/*.[ch] $top/src/*/*.[ch]")),
              (map { s{^\Q$top\E/}{}r } sort glob("$top/include/*.h")));
 my (%where, %of_file);
 for my $f (@files) {

@@ -1,3 +1,3 @@
 #!/usr/bin/perl
-# C unit tests of src/size.c (TAP from build/unit_size)
+# C unit tests of src/core/size.c (TAP from build/unit_size)
 exec "build/unit_size" or die "cannot run build/unit_size: $!";

@@ -1,6 +1,6 @@
 #!/usr/bin/perl
 # The built module exports its module record and nothing else (issue 10):
-# every other function and variable of mod_broadcast.c and src/*.c is
+# every other function and variable of mod_broadcast.c and src/ is
 # hidden (-fvisibility=hidden), so that no mb_* symbol of ours can clash
 # with, or be bound by, another module or library loaded into httpd.
 use strict;

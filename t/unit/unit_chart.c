@@ -1,4 +1,4 @@
-/* Unit tests of the SVG chart (src/chart.c). */
+/* Unit tests of the SVG chart (src/core/chart.c). */
 #include "mb_chart.h"
 #include "tap.h"
 

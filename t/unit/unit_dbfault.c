@@ -1,5 +1,5 @@
 /* Unit tests of the db layer's decisions about a failed statement
- * (src/dbfault.c), with the error texts the drivers give. */
+ * (src/core/dbfault.c), with the error texts the drivers give. */
 #include "mb_dbfault.h"
 #include "tap.h"
 

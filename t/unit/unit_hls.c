@@ -1,4 +1,4 @@
-/* Unit tests of HLS ingest rules and playlists (src/hls.c). */
+/* Unit tests of HLS ingest rules and playlists (src/core/hls.c). */
 #include "mb_hls.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of HTML and URL escaping (src/html.c). */
+/* Unit tests of HTML and URL escaping (src/core/html.c). */
 #include "mb_html.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the pool-owned JSON values (src/json.c).  Built with
+/* Unit tests of the pool-owned JSON values (src/core/json.c).  Built with
  * AddressSanitizer: a value freed twice or used after its pool let it go
  * fails the run, not only the assertions. */
 #include "mb_json.h"

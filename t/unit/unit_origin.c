@@ -1,4 +1,4 @@
-/* Unit tests of the cross-origin decision (src/origin.c). */
+/* Unit tests of the cross-origin decision (src/core/origin.c). */
 #include "mb_origin.h"
 #include "tap.h"
 

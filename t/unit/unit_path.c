@@ -1,4 +1,4 @@
-/* Unit tests of path confinement (src/path.c). */
+/* Unit tests of path confinement (src/core/path.c). */
 #include "mb_path.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the query parameter lookup (src/query.c). */
+/* Unit tests of the query parameter lookup (src/core/query.c). */
 #include "mb_query.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the running count of a live stream's bytes (src/quota.c):
+/* Unit tests of the running count of a live stream's bytes (src/core/quota.c):
  * rebuilt from the directory, read back, and right when processes and
  * threads change it at once. */
 #include "mb_quota.h"

@@ -1,4 +1,4 @@
-/* Unit tests of the Range parser (src/range.c). */
+/* Unit tests of the Range parser (src/core/range.c). */
 #include "mb_range.h"
 #include "tap.h"
 

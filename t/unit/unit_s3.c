@@ -1,4 +1,4 @@
-/* Unit tests of the stream prefix and the session policy (src/s3.c). */
+/* Unit tests of the stream prefix and the session policy (src/core/s3.c). */
 #include "mb_s3.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of configured secrets (src/secret.c). */
+/* Unit tests of configured secrets (src/core/secret.c). */
 #include "mb_secret.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of size parsing (src/size.c). */
+/* Unit tests of size parsing (src/core/size.c). */
 #include "mb_size.h"
 #include "tap.h"
 

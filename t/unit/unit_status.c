@@ -1,5 +1,5 @@
 /* Unit tests of the status page's parameters and times
- * (src/status_params.c, src/sqltime.c). */
+ * (src/core/status_params.c, src/core/sqltime.c). */
 #include "mb_sqltime.h"
 #include "mb_status_params.h"
 #include "tap.h"

@@ -1,4 +1,4 @@
-/* Unit tests of the STS request and answer (src/sts.c); the exchange
+/* Unit tests of the STS request and answer (src/core/sts.c); the exchange
  * itself is tested against RGW by t/api_*.t. */
 #include "mb_sts.h"
 #include "tap.h"

@@ -1,4 +1,4 @@
-/* Unit tests of the UTF-8 clean-up of logged values (src/text.c). */
+/* Unit tests of the UTF-8 clean-up of logged values (src/core/text.c). */
 #include "mb_text.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the date formats (src/timefmt.c). */
+/* Unit tests of the date formats (src/core/timefmt.c). */
 #include "mb_time.h"
 #include "tap.h"
 

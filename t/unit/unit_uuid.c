@@ -1,4 +1,4 @@
-/* Unit tests of the UUIDv4 ids (src/uuid.c). */
+/* Unit tests of the UUIDv4 ids (src/core/uuid.c). */
 #include "mb_uuid.h"
 #include "tap.h"
 

@@ -1,4 +1,4 @@
-/* Unit tests of the parameter checks (src/validate.c). */
+/* Unit tests of the parameter checks (src/core/validate.c). */
 #include "mb_validate.h"
 #include "tap.h"
 

@@ -75,7 +75,7 @@ sub json_of {
     return $d;
 }
 
-# Remember a secret the API handed out: t/zz_api_secrets.t checks that no
+# Remember a secret the API handed out: t/security/secrets.t checks that no
 # log line holds one.
 sub note_secret {
     my ($secret) = @_;

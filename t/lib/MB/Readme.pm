@@ -1,6 +1,6 @@
 package MB::Readme;
 # The fenced blocks of README.md, for the tests that keep the README true
-# (t/readme_conf.t, t/make_run.t).  A fence's info string is its language
+# (t/docs/readme_conf.t, t/docs/make_run.t).  A fence's info string is its language
 # and, for shell blocks, "run" when the block is meant to be pasted and
 # run as it stands ("```sh run"); other shell blocks are transcripts or
 # examples against hosts the suite does not have.

@@ -1,0 +1,132 @@
+/*
+ * mb_api.h -- the live broadcast API (handler broadcast-api): its
+ * configuration, its parameters, the stream table and the
+ * broadcast-owner authorization provider.
+ */
+#ifndef MB_API_H
+#define MB_API_H
+
+#include "config/dirconf.h"
+#include "db/dbd.h"
+#include "mb_sts.h"
+
+#include <ap_provider.h>
+#include <http_request.h>
+#include <mod_auth.h>
+
+#define MB_API_MAX_BODY 65536 /* bytes of form body read       */
+#define MB_DEFAULT_REGION "us-east-1"
+#define MB_DEFAULT_LIFETIME 3600
+#define MB_DEFAULT_STS_TIMEOUT 10
+#define MB_DEFAULT_MAX_LIVE 5 /* live streams per user        */
+
+enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1, MB_STORAGE_LOCAL = 2 };
+
+struct mb_api_conf {
+    int storage;              /* BroadcastStorage                     */
+    const char *bucket;       /* BroadcastS3Bucket                    */
+    const char *region;       /* BroadcastS3Region                    */
+    const char *path_tmpl;    /* BroadcastS3Path                      */
+    const char *sts_endpoint; /* BroadcastSTSEndpoint                 */
+    int action;               /* BroadcastSTSAction (mb_sts_action_e) */
+    const char *role_arn;     /* BroadcastSTSRoleArn                  */
+    const char *access_key;   /* BroadcastAWSCredentials, resolved    */
+    const char *secret_key;
+    int lifetime;      /* BroadcastCredentialLifetime          */
+    int sts_timeout;   /* BroadcastSTSTimeout                  */
+    int sts_keepalive; /* BroadcastSTSKeepAlive                */
+    int owner_only;    /* BroadcastOwnerOnly                   */
+    apr_array_header_t *trusted_origins; /* BroadcastTrustedOrigin,
+                                            canonical (mb_origin.h)  */
+    int max_live;      /* BroadcastMaxLiveStreams, 0: no limit */
+};
+
+mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir);
+mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
+                               const mb_api_conf *add);
+
+const char *mb_cmd_storage(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_s3_bucket(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_s3_region(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_s3_path(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_sts_endpoint(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_sts_action(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_sts_role_arn(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_aws_credentials(cmd_parms *cmd, void *dcfg,
+                                   const char *access, const char *secret);
+const char *mb_cmd_credential_lifetime(cmd_parms *cmd, void *dcfg,
+                                       const char *arg);
+const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on);
+const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on);
+const char *mb_cmd_max_live(cmd_parms *cmd, void *dcfg, const char *arg);
+
+int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                       server_rec *s);
+void mb_api_child_init(apr_pool_t *pchild, server_rec *s);
+
+/* The process's curl share for STS (NULL before child_init). */
+CURLSH *mb_api_curl_share(void);
+
+/* The handler. */
+int mb_api_handler(request_rec *r);
+
+/* ---- parameters: query string first, then a form body ---------------- */
+
+/* Read (once) the request's application/x-www-form-urlencoded body, at
+ * most MB_API_MAX_BODY bytes.  OK, HTTP_REQUEST_ENTITY_TOO_LARGE or
+ * HTTP_BAD_REQUEST (*why says which). */
+int mb_api_read_body(request_rec *r, const char **why);
+
+/* Parameter `name`: *value is NULL when absent.  Returns OK or
+ * HTTP_BAD_REQUEST (malformed encoding). mb_api_read_body must have been
+ * called for the body to count. */
+int mb_api_param(request_rec *r, const char *name, const char **value);
+
+/* The stream id a request acts on: a UUID as the last path segment, else
+ * for stop and refresh the `id` parameter.  NULL if none. */
+const char *mb_api_request_id(request_rec *r);
+
+/* ---- the stream table -------------------------------------------------- */
+
+typedef struct {
+    const char *id;
+    const char *owner;
+    const char *name;
+    const char *type;
+    const char *s3_path;
+    int live;
+    apr_time_t start;
+    apr_time_t stop; /* 0 while live */
+} mb_stream;
+
+/* Prepare the stream statements for cmd->server (from the directives that
+ * enable the API). */
+const char *mb_streams_require(cmd_parms *cmd);
+
+/* Each returns OK, HTTP_NOT_FOUND (get) or HTTP_SERVICE_UNAVAILABLE
+ * (database error, logged). */
+int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s);
+int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
+                  mb_stream **out);
+int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
+                   apr_time_t when, int *nrows);
+/* The live streams, newest first; only `owner`'s unless NULL. */
+int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                   const mb_stream *after, int limit, apr_array_header_t **out);
+/* How many live streams `owner` has. */
+int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                         int *count);
+
+/* ---- Require broadcast-owner ------------------------------------------- */
+extern const authz_provider mb_authz_owner_provider;
+#define MB_AUTHZ_OWNER "broadcast-owner"
+
+/* An authz provider can only fail with 500 (AUTHZ_GENERAL_ERROR): when
+ * `Require broadcast-owner` could not read the stream table, this
+ * insert_error_filter hook and its filter turn that 500 into the API's
+ * 503 JSON answer. */
+void mb_authz_owner_register_filter(void);
+void mb_authz_owner_insert_error_filter(request_rec *r);
+
+#endif /* MB_API_H */

@@ -1,0 +1,177 @@
+/*
+ * streams.c -- the stream table through mod_dbd's prepared statements
+ * (schemas: conf/schema/sqlite/streams.sql, conf/schema/pgsql/streams.sql).
+ *
+ * Times are microseconds since the epoch (BIGINT) so that pages of the
+ * list are cut exactly: (start_us, id) orders streams totally.
+ */
+#include "api/api.h"
+
+#include <apr_strings.h>
+
+APLOG_USE_MODULE(broadcast);
+
+#define COLS                                                                   \
+    "id, owner, name, type, s3_path, is_live, start_us, "                      \
+    "COALESCE(stop_us, 0)"
+
+static const mb_dbd_stmt stream_stmts[] = {
+    {"mb_stream_insert",
+     "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
+     "start_us) VALUES (%s, %s, %s, %s, %s, 1, %lld)"},
+    {"mb_stream_get", "SELECT " COLS " FROM mb_stream WHERE id = %s"},
+    {"mb_stream_stop", "UPDATE mb_stream SET is_live = 0, stop_us = %lld "
+                       "WHERE id = %s AND is_live = 1"},
+    {"mb_stream_list", "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
+                       "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_list_after",
+     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
+     "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
+     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_list_owner",
+     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 AND owner = %s "
+     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_list_owner_after",
+     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 AND owner = %s "
+     "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
+     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    {"mb_stream_count_live",
+     "SELECT COUNT(*) FROM mb_stream WHERE is_live = 1 AND owner = %s"},
+    {NULL, NULL}};
+
+const char *mb_streams_require(cmd_parms *cmd)
+{
+    return mb_dbd_require(cmd, stream_stmts);
+}
+
+static const char *time_arg(apr_pool_t *p, apr_time_t t)
+{
+    return apr_psprintf(p, "%" APR_TIME_T_FMT, t);
+}
+
+int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s)
+{
+    const char *args[6];
+    int nrows = 0, rv;
+
+    args[0] = s->id;
+    args[1] = s->owner;
+    args[2] = s->name ? s->name : "";
+    args[3] = s->type;
+    args[4] = s->s3_path;
+    args[5] = time_arg(r->pool, s->start);
+    rv = mb_dbd_rquery(r, dbd, "insert of a stream", "mb_stream_insert", 6,
+                       args, &nrows);
+    if (rv == OK && nrows != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0301) "insert of a stream changed %d rows",
+                      nrows);
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return rv;
+}
+
+typedef struct {
+    apr_pool_t *pool;
+    apr_array_header_t *out;
+} rows_ctx;
+
+/* One row of a select into an mb_stream record (copied: an entry lives
+ * only until the next row is read). */
+static int stream_row(void *baton, const apr_dbd_driver_t *drv,
+                      apr_dbd_row_t *row)
+{
+    rows_ctx *c = baton;
+    mb_stream *s = apr_array_push(c->out);
+    const char *v;
+
+    s->id = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 0));
+    s->owner = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 1));
+    v = apr_dbd_get_entry(drv, row, 2);
+    s->name = apr_pstrdup(c->pool, v ? v : "");
+    s->type = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 3));
+    s->s3_path = apr_pstrdup(c->pool, apr_dbd_get_entry(drv, row, 4));
+    v = apr_dbd_get_entry(drv, row, 5);
+    s->live = v && atoi(v) != 0;
+    v = apr_dbd_get_entry(drv, row, 6);
+    s->start = v ? apr_atoi64(v) : 0;
+    v = apr_dbd_get_entry(drv, row, 7);
+    s->stop = v ? apr_atoi64(v) : 0;
+    return s->id == NULL || s->owner == NULL;
+}
+
+int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
+                  mb_stream **out)
+{
+    rows_ctx c;
+    int rv;
+
+    c.pool = r->pool;
+    c.out = apr_array_make(r->pool, 1, sizeof(mb_stream));
+    rv = mb_dbd_rselect(r, dbd, "select of a stream", "mb_stream_get", 1, &id,
+                        stream_row, &c);
+    if (rv != OK) {
+        return rv;
+    }
+    if (c.out->nelts == 0) {
+        return HTTP_NOT_FOUND;
+    }
+    *out = &APR_ARRAY_IDX(c.out, 0, mb_stream);
+    return OK;
+}
+
+int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
+                   apr_time_t when, int *nrows)
+{
+    const char *args[2];
+
+    *nrows = 0;
+    args[0] = time_arg(r->pool, when);
+    args[1] = id;
+    return mb_dbd_rquery(r, dbd, "stop of a stream", "mb_stream_stop", 2, args,
+                         nrows);
+}
+
+int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                   const mb_stream *after, int limit, apr_array_header_t **out)
+{
+    static const char *const labels[2][2] = {
+        {"mb_stream_list", "mb_stream_list_after"},
+        {"mb_stream_list_owner", "mb_stream_list_owner_after"}};
+    const char *args[5];
+    rows_ctx c;
+    int n = 0;
+
+    c.pool = r->pool;
+    c.out = *out = apr_array_make(r->pool, limit, sizeof(mb_stream));
+    if (owner) {
+        args[n++] = owner;
+    }
+    if (after) {
+        args[n] = args[n + 1] = time_arg(r->pool, after->start);
+        n += 2;
+        args[n++] = after->id;
+    }
+    args[n++] = apr_itoa(r->pool, limit);
+    return mb_dbd_rselect(r, dbd, "list of streams",
+                          labels[owner != NULL][after != NULL], n, args,
+                          stream_row, &c);
+}
+
+/* The one row of a COUNT(*). */
+static int count_row(void *baton, const apr_dbd_driver_t *drv,
+                     apr_dbd_row_t *row)
+{
+    const char *v = apr_dbd_get_entry(drv, row, 0);
+
+    *(int *)baton = v ? atoi(v) : 0;
+    return 0;
+}
+
+int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
+                         int *count)
+{
+    *count = 0;
+    return mb_dbd_rselect(r, dbd, "count of live streams",
+                          "mb_stream_count_live", 1, &owner, count_row, count);
+}

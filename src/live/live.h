@@ -1,0 +1,77 @@
+/*
+ * mb_live.h -- self-hosted live broadcasting: HLS ingest over HTTP PUT into
+ * BroadcastLiveRoot/<stream id>/, and playback of it (handler
+ * broadcast-live).
+ */
+#ifndef MB_LIVE_H
+#define MB_LIVE_H
+
+#include "config/dirconf.h"
+#include "db/dbd.h"
+#include "mb_json.h"
+
+#define MB_DEFAULT_LIVE_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
+#define MB_DEFAULT_LIVE_QUOTA ((apr_off_t)16 * 1024 * 1024 * 1024)
+#define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
+#define MB_DEFAULT_LIVE_URL "/live"
+#define MB_LIVE_JOURNAL ".journal"
+/* the largest playlist a broadcaster may upload (it is read whole) */
+#define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
+
+/* Statements the live handler needs (registered by BroadcastLiveRoot). */
+extern const mb_dbd_stmt mb_live_stmts[];
+
+const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
+                                   const char *arg);
+const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
+                                 const char *arg);
+
+int mb_live_handler(request_rec *r);
+
+/* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash. */
+const char *mb_live_token_hash(apr_pool_t *p, const char *token);
+
+/* The stream's directory under the live root. */
+const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id);
+
+const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
+
+/* ---- BroadcastStorage local, for the broadcast API -------------------- */
+
+/* Create the stream's directory and its row with a fresh upload token
+ * (only its hash is stored).  OK with *endpoint = {"upload_url",
+ * "upload_token", "expiration", "playlist_url"}; or HTTP_SERVICE_UNAVAILABLE
+ * (database), HTTP_INSUFFICIENT_STORAGE, HTTP_INTERNAL_SERVER_ERROR
+ * (misconfigured or I/O; logged).  Nothing is left behind on failure. */
+int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
+                  const char *owner, const char *name, apr_time_t start,
+                  int lifetime, mb_json **endpoint);
+
+/* A new token for a live stream (the old one stops working).  OK,
+ * HTTP_CONFLICT when the stream is no longer live, or another status. */
+int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
+                    int lifetime, mb_json **endpoint);
+
+/* Does this server hold the directory of stream `id` under its
+ * BroadcastLiveRoot?  1, or 0 after logging why not (once): servers that
+ * share a stream table must share the live root.  Ingest and stop refuse
+ * with MB_LIVE_NOT_HERE (500 "misconfigured") then. */
+int mb_live_dir_here(request_rec *r, const char *id);
+#define MB_LIVE_NOT_HERE                                                     \
+    "this server does not hold the stream's files: all servers need one "   \
+    "shared BroadcastLiveRoot"
+
+/* After stop: the recording playlist (errors are logged). */
+void mb_live_finish(request_rec *r, const char *id);
+
+/* At stop, under the stream's journal lock (src/live/journal.c): the recording
+ * of every media playlist from its journal, keeping the segments still
+ * present: vod.m3u8 for a single one; else vod.<name> for each and a
+ * master vod.m3u8 (from the uploaded master playlist, or made up).  Synced
+ * when sync.  APR_SUCCESS, or the error (logged by caller); a journal that
+ * cannot be read leaves the recordings as they were. */
+apr_status_t mb_live_write_vod(apr_pool_t *p, const char *dir, int sync);
+
+#endif /* MB_LIVE_H */

@@ -1,0 +1,23 @@
+/*
+ * video.h -- the broadcast-video handler (video on demand over HTTP Range)
+ * and the file sender the live playback shares with it.
+ */
+#ifndef MB_VIDEO_H
+#define MB_VIDEO_H
+
+#include "config/dirconf.h"
+
+/* Handlers (one per SetHandler name). */
+int mb_video_handler(request_rec *r);
+
+/* Send the open file `fd` (r->finfo filled from it, r->filename its name)
+ * with Range, conditional requests and a file bucket; a single range is
+ * cut at `cap` bytes (0: no cap).  Returns the handler's status. */
+int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap);
+
+
+/* The output filter that applies BroadcastMaxChunk where httpd's byterange
+ * filter cuts the range (src/video.c); called from the hook registration. */
+void mb_video_register_filter(void);
+
+#endif /* MB_VIDEO_H */
