@@ -8,6 +8,7 @@
 
 #include "config/dirconf.h"
 #include "db/dbd.h"
+#include "db/streams.h"
 #include "mb_sts.h"
 
 #include <ap_provider.h>
@@ -86,37 +87,6 @@ int mb_api_param(request_rec *r, const char *name, const char **value);
 /* The stream id a request acts on: a UUID as the last path segment, else
  * for stop and refresh the `id` parameter.  NULL if none. */
 const char *mb_api_request_id(request_rec *r);
-
-/* ---- the stream table -------------------------------------------------- */
-
-typedef struct {
-    const char *id;
-    const char *owner;
-    const char *name;
-    const char *type;
-    const char *s3_path;
-    int live;
-    apr_time_t start;
-    apr_time_t stop; /* 0 while live */
-} mb_stream;
-
-/* Prepare the stream statements for cmd->server (from the directives that
- * enable the API). */
-const char *mb_streams_require(cmd_parms *cmd);
-
-/* Each returns OK, HTTP_NOT_FOUND (get) or HTTP_SERVICE_UNAVAILABLE
- * (database error, logged). */
-int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s);
-int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
-                  mb_stream **out);
-int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
-                   apr_time_t when, int *nrows);
-/* The live streams, newest first; only `owner`'s unless NULL. */
-int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
-                   const mb_stream *after, int limit, apr_array_header_t **out);
-/* How many live streams `owner` has. */
-int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
-                         int *count);
 
 /* ---- Require broadcast-owner ------------------------------------------- */
 extern const authz_provider mb_authz_owner_provider;

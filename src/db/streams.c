@@ -5,7 +5,8 @@
  * Times are microseconds since the epoch (BIGINT) so that pages of the
  * list are cut exactly: (start_us, id) orders streams totally.
  */
-#include "api/api.h"
+#include "mb_private.h"
+#include "db/streams.h"
 
 #include <apr_strings.h>
 
