@@ -26,7 +26,7 @@ WARN     = -Wall -Wextra -Werror
 # compiled with -fvisibility=hidden (t/unit/symbols.t).
 MOD_VIS  = -fvisibility=hidden
 CORE_SRCS = $(sort $(wildcard src/core/*.c))
-GLUE_SRCS = mod_broadcast.c $(sort $(filter-out $(CORE_SRCS),$(wildcard src/*/*.c)))
+GLUE_SRCS = mod_broadcast.c $(wildcard src/*.c) $(sort $(filter-out $(CORE_SRCS),$(wildcard src/*/*.c)))
 SRCS     = $(GLUE_SRCS) $(CORE_SRCS)
 HDRS     = $(wildcard include/*.h src/*.h src/*/*.h)
 CORE_HDRS = $(wildcard include/*.h)
@@ -122,7 +122,16 @@ build/unit_%: t/unit/unit_%.c t/unit/tap.h build/sanitize/libmbcore.a $(CORE_HDR
 	    -Iinclude -It/unit $(APR_CFLAGS) -o $@ $< \
 	    build/sanitize/libmbcore.a $(APR_LIBS) $(LIBS)
 
-unit: $(UNIT_TESTS)
+# the features' configurations (src/config/*.c, APR only; their headers
+# need httpd's for the private header): every field created and merged
+CONF_SRCS = src/config/api.c src/config/live.c src/config/video.c src/config/watch.c
+build/unit_conf: t/unit/unit_conf.c t/unit/tap.h $(CONF_SRCS) $(HDRS)
+	@mkdir -p build
+	$(CC) $(WARN) $(SAN_FLAGS) -fno-sanitize-recover=all \
+	    $(INCLUDES) -I$(shell $(APXS) -q INCLUDEDIR) -It/unit $(APR_CFLAGS) \
+	    -o $@ $< $(CONF_SRCS) $(APR_LIBS)
+
+unit: $(UNIT_TESTS) build/unit_conf
 
 # ---- fuzzing: one libFuzzer target per parser of client or network input
 # (clang).  Each starts from its seed corpus in t/fuzz/corpus/<target>/

@@ -27,6 +27,12 @@ extern module AP_MODULE_DECLARE_DATA MB_EXPORT broadcast_module;
 
 #define MB_UNSET (-1)
 
+/* Merging a field of a configuration section: the inner section's value
+ * when it set one, else the outer's.  MB_PICK for pointers (NULL: not set),
+ * MB_PICK_SET for numbers and flags (MB_UNSET: not set). */
+#define MB_PICK(base, add, f) ((add)->f != NULL ? (add)->f : (base)->f)
+#define MB_PICK_SET(base, add, f) ((add)->f != MB_UNSET ? (add)->f : (base)->f)
+
 /* The SetHandler names of the module's handlers. */
 #define MB_HANDLER_API       "broadcast-api"
 #define MB_HANDLER_LIVE      "broadcast-live"

@@ -121,8 +121,7 @@ static mb_json *stream_body(request_rec *r, const mb_stream *s, int with_stop)
 static const char *sts_conf(request_rec *r, const mb_api_conf *c,
                             mb_sts_conf *sc)
 {
-    int timeout =
-        c->sts_timeout != MB_UNSET ? c->sts_timeout : MB_DEFAULT_STS_TIMEOUT;
+    int timeout = mb_api_sts_timeout(c);
     const char *why;
 
     if (c->storage != MB_STORAGE_S3) {
@@ -135,25 +134,25 @@ static const char *sts_conf(request_rec *r, const mb_api_conf *c,
         return "BroadcastAWSCredentials is not set";
     }
     memset(sc, 0, sizeof(*sc));
-    sc->region = c->region ? c->region : MB_DEFAULT_REGION;
+    sc->region = mb_api_region(c);
     sc->endpoint = c->sts_endpoint
                        ? c->sts_endpoint
                        : apr_pstrcat(r->pool, "https://sts.", sc->region,
                                      ".amazonaws.com/", NULL);
-    sc->action = c->action != MB_UNSET ? c->action : MB_STS_ASSUME_ROLE;
+    sc->action = mb_api_action(c);
     if (sc->action == MB_STS_ASSUME_ROLE && c->role_arn == NULL) {
         return "BroadcastSTSRoleArn is not set (needed by AssumeRole)";
     }
     sc->role_arn = c->role_arn;
     sc->access_key = c->access_key;
     sc->secret_key = c->secret_key;
-    sc->lifetime = c->lifetime != MB_UNSET ? c->lifetime : MB_DEFAULT_LIFETIME;
+    sc->lifetime = mb_api_lifetime(c);
     if ((why = mb_sts_lifetime_check(r->pool, sc->action, sc->lifetime))) {
         return apr_pstrcat(r->pool, "BroadcastCredentialLifetime ", why, NULL);
     }
     sc->timeout_ms = timeout * 1000L;
     sc->connect_timeout_ms = (timeout < 5 ? timeout : 5) * 1000L;
-    sc->keepalive = c->sts_keepalive != 0;
+    sc->keepalive = mb_api_sts_keepalive(c);
     return NULL;
 }
 
@@ -273,7 +272,7 @@ static int bad_param(request_rec *r, const char *message)
 
 static int lifetime_of(const mb_api_conf *c)
 {
-    return c->lifetime != MB_UNSET ? c->lifetime : MB_DEFAULT_LIFETIME;
+    return mb_api_lifetime(c);
 }
 
 /* {"stream": {...}, "endpoint": {"HTTP": {...}}} */
@@ -313,7 +312,7 @@ static int start_local(request_rec *r, const mb_api_conf *c, mb_stream *s)
  * Checked before STS is asked: no credentials for a refused stream. */
 static int live_limit(request_rec *r, const mb_api_conf *c, int *failed)
 {
-    int max = c->max_live != MB_UNSET ? c->max_live : MB_DEFAULT_MAX_LIVE;
+    int max = mb_api_max_live(c);
     int n = 0, rv;
     ap_dbd_t *dbd;
 
@@ -387,7 +386,7 @@ static int do_start(request_rec *r, const mb_api_conf *c)
         s.s3_path = "";
         return start_local(r, c, &s);
     }
-    tmpl = c->path_tmpl ? c->path_tmpl : MB_S3_DEFAULT_PATH;
+    tmpl = mb_api_path_tmpl(c);
     s.s3_path = mb_s3_path_expand(r->pool, tmpl, r->user, id);
     if (s.s3_path == NULL) {
         return bad_param(r, "the user name makes the storage prefix too "
@@ -426,7 +425,7 @@ static int owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
     if ((rv = mb_stream_get(r, *dbd, id, out)) != OK) {
         return status_error(r, rv);
     }
-    if (c->owner_only != 0 && strcmp((*out)->owner, r->user) != 0) {
+    if (mb_api_owner_only(c) && strcmp((*out)->owner, r->user) != 0) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0307) "%s is not the owner of stream %s", r->user,
                       id);
@@ -665,7 +664,7 @@ int mb_api_handler(request_rec *r)
         return DECLINED;
     }
     dc = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    c = dc->api;
+    c = &dc->api;
     ep = route(r, &id);
     if (ep == EP_NONE) {
         return api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");

@@ -9,6 +9,7 @@
 #include "config/dirconf.h"
 #include "db/dbd.h"
 #include "db/streams.h"
+#include "config/dirconf.h"
 #include "mb_sts.h"
 
 #include <ap_provider.h>
@@ -16,35 +17,6 @@
 #include <mod_auth.h>
 
 #define MB_API_MAX_BODY 65536 /* bytes of form body read       */
-#define MB_DEFAULT_REGION "us-east-1"
-#define MB_DEFAULT_LIFETIME 3600
-#define MB_DEFAULT_STS_TIMEOUT 10
-#define MB_DEFAULT_MAX_LIVE 5 /* live streams per user        */
-
-enum { MB_STORAGE_NONE = 0, MB_STORAGE_S3 = 1, MB_STORAGE_LOCAL = 2 };
-
-struct mb_api_conf {
-    int storage;              /* BroadcastStorage                     */
-    const char *bucket;       /* BroadcastS3Bucket                    */
-    const char *region;       /* BroadcastS3Region                    */
-    const char *path_tmpl;    /* BroadcastS3Path                      */
-    const char *sts_endpoint; /* BroadcastSTSEndpoint                 */
-    int action;               /* BroadcastSTSAction (mb_sts_action_e) */
-    const char *role_arn;     /* BroadcastSTSRoleArn                  */
-    const char *access_key;   /* BroadcastAWSCredentials, resolved    */
-    const char *secret_key;
-    int lifetime;      /* BroadcastCredentialLifetime          */
-    int sts_timeout;   /* BroadcastSTSTimeout                  */
-    int sts_keepalive; /* BroadcastSTSKeepAlive                */
-    int owner_only;    /* BroadcastOwnerOnly                   */
-    apr_array_header_t *trusted_origins; /* BroadcastTrustedOrigin,
-                                            canonical (mb_origin.h)  */
-    int max_live;      /* BroadcastMaxLiveStreams, 0: no limit */
-};
-
-mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir);
-mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
-                               const mb_api_conf *add);
 
 const char *mb_cmd_storage(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_s3_bucket(cmd_parms *cmd, void *dcfg, const char *arg);

@@ -1,48 +1,25 @@
 /*
- * api_config.c -- the live broadcast API's directives, their merging, and
- * the process-wide state of STS calls (libcurl's global init and share).
+ * config/api.c -- the live broadcast API's configuration: creation,
+ * merging and the defaults (see src/config/api.h).  APR only.
  */
-#include "api/api.h"
+#include "mb_private.h"
+#include "config/api.h"
 #include "mb_s3.h"
-#include "mb_secret.h"
-#include "mb_validate.h"
+#include "mb_sts.h"
 
-#include <apr_lib.h>
-#include <apr_strings.h>
-#include <http_core.h>
+#define DEFAULT_REGION "us-east-1"
+#define DEFAULT_ACTION MB_STS_ASSUME_ROLE
+#define DEFAULT_LIFETIME 3600
+#define DEFAULT_STS_TIMEOUT 10
+#define DEFAULT_STS_KEEPALIVE 1
+#define DEFAULT_OWNER_ONLY 1
+#define DEFAULT_MAX_LIVE 5
 
-APLOG_USE_MODULE(broadcast);
-
-static CURLSH *curl_share;
-
-/* Warnings found while reading the configuration: the error log is not
- * open yet then (they would reach only the starting terminal), so they
- * are logged again from post_config. */
-static apr_array_header_t *startup_warnings;
-
-static apr_status_t forget_warnings(void *data)
+void mb_api_conf_init(mb_api_conf *c)
 {
-    (void)data;
-    startup_warnings = NULL;
-    return APR_SUCCESS;
-}
-
-static void startup_warning(cmd_parms *cmd, const char *msg)
-{
-    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server, "%s", msg);
-    if (startup_warnings == NULL) {
-        startup_warnings = apr_array_make(cmd->pool, 4, sizeof(char *));
-        apr_pool_cleanup_register(cmd->pool, NULL, forget_warnings,
-                                  apr_pool_cleanup_null);
-    }
-    APR_ARRAY_PUSH(startup_warnings, const char *) = msg;
-}
-
-mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
-{
-    mb_api_conf *c = apr_pcalloc(p, sizeof(*c));
-
-    (void)dir;
+    c->bucket = c->region = c->path_tmpl = c->sts_endpoint = NULL;
+    c->role_arn = c->access_key = c->secret_key = NULL;
+    c->trusted_origins = NULL;
     c->storage = MB_UNSET;
     c->action = MB_UNSET;
     c->lifetime = MB_UNSET;
@@ -50,348 +27,68 @@ mb_api_conf *mb_api_create_conf(apr_pool_t *p, const char *dir)
     c->owner_only = MB_UNSET;
     c->sts_keepalive = MB_UNSET;
     c->max_live = MB_UNSET;
-    return c;
 }
 
-#define PICK(f) (add->f != NULL ? add->f : base->f)
-#define PICK_INT(f) (add->f != MB_UNSET ? add->f : base->f)
-
-mb_api_conf *mb_api_merge_conf(apr_pool_t *p, const mb_api_conf *base,
-                               const mb_api_conf *add)
+void mb_api_conf_merge(mb_api_conf *c, const mb_api_conf *base,
+                       const mb_api_conf *add)
 {
-    mb_api_conf *c = apr_pcalloc(p, sizeof(*c));
+    /* the two halves of the credentials go together */
+    const mb_api_conf *k = add->access_key ? add : base;
 
-    if (base == NULL || add == NULL) {
-        return (mb_api_conf *)(add ? add : base);
-    }
-    c->storage = PICK_INT(storage);
-    c->bucket = PICK(bucket);
-    c->region = PICK(region);
-    c->path_tmpl = PICK(path_tmpl);
-    c->sts_endpoint = PICK(sts_endpoint);
-    c->action = PICK_INT(action);
-    c->role_arn = PICK(role_arn);
-    if (add->access_key) {
-        c->access_key = add->access_key;
-        c->secret_key = add->secret_key;
-    }
-    else {
-        c->access_key = base->access_key;
-        c->secret_key = base->secret_key;
-    }
-    c->lifetime = PICK_INT(lifetime);
-    c->sts_timeout = PICK_INT(sts_timeout);
-    c->owner_only = PICK_INT(owner_only);
-    c->sts_keepalive = PICK_INT(sts_keepalive);
-    c->trusted_origins = PICK(trusted_origins);
-    c->max_live = PICK_INT(max_live);
-    return c;
+    c->storage = MB_PICK_SET(base, add, storage);
+    c->bucket = MB_PICK(base, add, bucket);
+    c->region = MB_PICK(base, add, region);
+    c->path_tmpl = MB_PICK(base, add, path_tmpl);
+    c->sts_endpoint = MB_PICK(base, add, sts_endpoint);
+    c->action = MB_PICK_SET(base, add, action);
+    c->role_arn = MB_PICK(base, add, role_arn);
+    c->access_key = k->access_key;
+    c->secret_key = k->secret_key;
+    c->lifetime = MB_PICK_SET(base, add, lifetime);
+    c->sts_timeout = MB_PICK_SET(base, add, sts_timeout);
+    c->sts_keepalive = MB_PICK_SET(base, add, sts_keepalive);
+    c->owner_only = MB_PICK_SET(base, add, owner_only);
+    c->trusted_origins = MB_PICK(base, add, trusted_origins);
+    c->max_live = MB_PICK_SET(base, add, max_live);
 }
 
-static mb_api_conf *api_of(void *dcfg)
+const char *mb_api_region(const mb_api_conf *c)
 {
-    return ((mb_dir_conf *)dcfg)->api;
+    return c->region ? c->region : DEFAULT_REGION;
 }
 
-static const char *err(cmd_parms *cmd, const char *why)
+const char *mb_api_path_tmpl(const mb_api_conf *c)
 {
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
+    return c->path_tmpl ? c->path_tmpl : MB_S3_DEFAULT_PATH;
 }
 
-const char *mb_cmd_storage(cmd_parms *cmd, void *dcfg, const char *arg)
+int mb_api_action(const mb_api_conf *c)
 {
-    if (strcasecmp(arg, "S3") == 0) {
-        api_of(dcfg)->storage = MB_STORAGE_S3;
-    }
-    else if (strcasecmp(arg, "local") == 0) {
-        api_of(dcfg)->storage = MB_STORAGE_LOCAL;  /* + BroadcastLiveRoot */
-    }
-    else {
-        return err(cmd, "storage is S3 or local");
-    }
-    /* The directive that enables the API: its statements are prepared for
-     * this server (mod_dbd must be loaded). */
-    return mb_streams_require(cmd);
+    return c->action != MB_UNSET ? c->action : DEFAULT_ACTION;
 }
 
-const char *mb_cmd_s3_bucket(cmd_parms *cmd, void *dcfg, const char *arg)
+int mb_api_lifetime(const mb_api_conf *c)
 {
-    if (!mb_s3_bucket_valid(arg)) {
-        return err(cmd, "not a bucket name (letters, digits, '.', '-', '_')");
-    }
-    api_of(dcfg)->bucket = arg;
-    return NULL;
+    return c->lifetime != MB_UNSET ? c->lifetime : DEFAULT_LIFETIME;
 }
 
-const char *mb_cmd_s3_region(cmd_parms *cmd, void *dcfg, const char *arg)
+int mb_api_sts_timeout(const mb_api_conf *c)
 {
-    const char *s;
-
-    for (s = arg; *s; s++) {
-        if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-              *s == '-')) {
-            return err(cmd, "not a region name (e.g. eu-west-1)");
-        }
-    }
-    if (*arg == '\0') {
-        return err(cmd, "empty region");
-    }
-    api_of(dcfg)->region = arg;
-    return NULL;
+    return c->sts_timeout != MB_UNSET ? c->sts_timeout : DEFAULT_STS_TIMEOUT;
 }
 
-const char *mb_cmd_s3_path(cmd_parms *cmd, void *dcfg, const char *arg)
+int mb_api_sts_keepalive(const mb_api_conf *c)
 {
-    const char *why = mb_s3_path_check(arg);
-
-    if (why) {
-        return err(cmd, apr_pstrcat(cmd->pool, "the template ", why, NULL));
-    }
-    api_of(dcfg)->path_tmpl = arg;
-    return NULL;
+    return c->sts_keepalive != MB_UNSET ? c->sts_keepalive
+                                        : DEFAULT_STS_KEEPALIVE;
 }
 
-const char *mb_cmd_sts_endpoint(cmd_parms *cmd, void *dcfg, const char *arg)
+int mb_api_owner_only(const mb_api_conf *c)
 {
-    if (strncasecmp(arg, "https://", 8) != 0 &&
-        strncasecmp(arg, "http://", 7) != 0) {
-        return err(cmd, "must be an http:// or https:// URL");
-    }
-    if (strncasecmp(arg, "http://", 7) == 0) {
-        startup_warning(
-            cmd,
-            apr_psprintf(
-                cmd->pool,
-                MBLOGNO(0401) "%s %s (%s:%d): plain HTTP, credentials "
-                              "travel unencrypted (use it on loopback only)",
-                cmd->cmd->name, arg, cmd->directive->filename,
-                cmd->directive->line_num));
-    }
-    api_of(dcfg)->sts_endpoint = arg;
-    return NULL;
+    return c->owner_only != MB_UNSET ? c->owner_only : DEFAULT_OWNER_ONLY;
 }
 
-static const char *check_lifetime(cmd_parms *cmd, const mb_api_conf *c)
+int mb_api_max_live(const mb_api_conf *c)
 {
-    const char *why;
-
-    if (c->lifetime == MB_UNSET) {
-        return NULL;
-    }
-    /* Without an action in the same section, only the widest limits: the
-     * action may come from another section (checked after merging, at
-     * startup, by check_lifetimes). */
-    why = mb_sts_lifetime_check(
-        cmd->pool, c->action == MB_UNSET ? MB_STS_FEDERATION_TOKEN : c->action,
-        c->lifetime);
-    return why ? err(cmd, why) : NULL;
-}
-
-const char *mb_cmd_sts_action(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    mb_api_conf *c = api_of(dcfg);
-
-    if (strcasecmp(arg, "AssumeRole") == 0) {
-        c->action = MB_STS_ASSUME_ROLE;
-    }
-    else if (strcasecmp(arg, "GetFederationToken") == 0) {
-        c->action = MB_STS_FEDERATION_TOKEN;
-    }
-    else {
-        return err(cmd, "AssumeRole or GetFederationToken");
-    }
-    return check_lifetime(cmd, c);
-}
-
-const char *mb_cmd_sts_role_arn(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    if (strncmp(arg, "arn:", 4) != 0 || strstr(arg, ":role/") == NULL) {
-        return err(cmd, "not a role ARN (arn:aws:iam::ACCOUNT:role/NAME)");
-    }
-    api_of(dcfg)->role_arn = arg;
-    return NULL;
-}
-
-const char *mb_cmd_aws_credentials(cmd_parms *cmd, void *dcfg,
-                                   const char *access, const char *secret)
-{
-    mb_api_conf *c = api_of(dcfg);
-    mb_secret_source_e sa, ss;
-    const char *why;
-
-    if ((why = mb_secret_resolve(cmd->pool, access, &c->access_key, &sa))) {
-        return err(cmd, apr_pstrcat(cmd->pool, "access key: ", why, NULL));
-    }
-    if ((why = mb_secret_resolve(cmd->pool, secret, &c->secret_key, &ss))) {
-        return err(cmd, apr_pstrcat(cmd->pool, "secret key: ", why, NULL));
-    }
-    if (ss == MB_SECRET_LITERAL) {
-        /* never the value itself: only where it is */
-        startup_warning(
-            cmd,
-            apr_psprintf(
-                cmd->pool,
-                MBLOGNO(
-                    0402) "%s: the secret key is written in the "
-                          "configuration (%s:%d); prefer env:NAME or file:PATH",
-                cmd->cmd->name, cmd->directive->filename,
-                cmd->directive->line_num));
-    }
-    return NULL;
-}
-
-const char *mb_cmd_credential_lifetime(cmd_parms *cmd, void *dcfg,
-                                       const char *arg)
-{
-    mb_api_conf *c = api_of(dcfg);
-
-    if (mb_seconds_parse(arg, MB_STS_MAX_FEDERATION, &c->lifetime)) {
-        return err(cmd, "a number of seconds (900 to 43200 for AssumeRole, "
-                        "to 129600 for GetFederationToken)");
-    }
-    return check_lifetime(cmd, c);
-}
-
-const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    if (mb_seconds_parse(arg, 300, &api_of(dcfg)->sts_timeout)) {
-        return err(cmd, "a number of seconds, 1 to 300");
-    }
-    return NULL;
-}
-
-const char *mb_cmd_max_live(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    char *end;
-    apr_int64_t n = apr_strtoi64(arg, &end, 10);
-
-    if (!apr_isdigit(*arg) || *end != '\0' || n < 0 || n > 100000) {
-        return err(cmd, "a number of streams, 0 (no limit) to 100000");
-    }
-    api_of(dcfg)->max_live = (int)n;
-    return NULL;
-}
-
-const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on)
-{
-    (void)cmd;
-    api_of(dcfg)->owner_only = on ? 1 : 0;
-    return NULL;
-}
-
-/* The lifetime and the action may be set in different sections (a virtual
- * host and a <Location>): check each section as merged with its server's
- * defaults, so that a combination STS would refuse fails at startup. */
-static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
-{
-    server_rec *s;
-
-    for (s = main_s; s; s = s->next) {
-        core_server_config *sconf = ap_get_core_module_config(s->module_config);
-        mb_dir_conf *top =
-            ap_get_module_config(s->lookup_defaults, &broadcast_module);
-        apr_array_header_t *secs[2] = {sconf->sec_url, sconf->sec_dir};
-        int k, i, section_actions = 0;
-
-        /* the server's own defaults alone only when no section names an
-         * action (else that section's merge is what requests get) */
-        for (k = 0; k < 2; k++) {
-            ap_conf_vector_t **sec = (ap_conf_vector_t **)secs[k]->elts;
-            for (i = 0; i < secs[k]->nelts; i++) {
-                mb_dir_conf *dc =
-                    ap_get_module_config(sec[i], &broadcast_module);
-                if (dc && dc->api && dc->api->action != MB_UNSET) {
-                    section_actions = 1;
-                }
-            }
-        }
-        for (k = 0; k < 2; k++) {
-            ap_conf_vector_t **sec = (ap_conf_vector_t **)secs[k]->elts;
-            for (i = (k == 0 && !section_actions) ? -1 : 0; i < secs[k]->nelts;
-                 i++) {
-                mb_dir_conf *dc =
-                    i < 0 ? top
-                          : ap_get_module_config(sec[i], &broadcast_module);
-                const mb_api_conf *c;
-                const char *why;
-
-                if (dc == NULL || dc->api == NULL) {
-                    continue;
-                }
-                c = (i < 0 || top == NULL || top->api == NULL)
-                        ? dc->api
-                        : mb_api_merge_conf(ptemp, top->api, dc->api);
-                if (c->lifetime == MB_UNSET) {
-                    continue;
-                }
-                why = mb_sts_lifetime_check(
-                    ptemp,
-                    c->action == MB_UNSET ? MB_STS_ASSUME_ROLE : c->action,
-                    c->lifetime);
-                if (why) {
-                    ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                                 MBLOGNO(0411) "BroadcastCredentialLifetime "
-                                               "%s (server %s)",
-                                 why,
-                                 s->server_hostname ? s->server_hostname : "");
-                    return HTTP_INTERNAL_SERVER_ERROR;
-                }
-            }
-        }
-    }
-    return OK;
-}
-
-static apr_status_t curl_global_done(void *data)
-{
-    (void)data;
-    curl_global_cleanup();
-    return APR_SUCCESS;
-}
-
-const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on)
-{
-    (void)cmd;
-    api_of(dcfg)->sts_keepalive = on ? 1 : 0;
-    return NULL;
-}
-
-int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
-                       server_rec *s)
-{
-    (void)plog;
-    if (check_lifetimes(ptemp, s) != OK) {
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    /* Once, in the parent, before any thread exists. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     MBLOGNO(0403) "curl_global_init failed");
-        return HTTP_INTERNAL_SERVER_ERROR;
-    }
-    apr_pool_cleanup_register(pconf, NULL, curl_global_done,
-                              apr_pool_cleanup_null);
-    if (startup_warnings) {
-        int i;
-        for (i = 0; i < startup_warnings->nelts; i++) {
-            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, "%s",
-                         APR_ARRAY_IDX(startup_warnings, i, const char *));
-        }
-    }
-    return OK;
-}
-
-void mb_api_child_init(apr_pool_t *pchild, server_rec *s)
-{
-    curl_share = mb_sts_share(pchild);
-    if (curl_share == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     MBLOGNO(0404) "no curl share: STS connections will not "
-                                   "be reused");
-    }
-}
-
-CURLSH *mb_api_curl_share(void)
-{
-    return curl_share;
+    return c->max_live != MB_UNSET ? c->max_live : DEFAULT_MAX_LIVE;
 }

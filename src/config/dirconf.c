@@ -1,10 +1,10 @@
 /*
- * config.c -- per-directory configuration: create, merge, directives.
+ * config/dirconf.c -- the per-directory configuration: created and merged
+ * feature by feature (src/config/<feature>.c), and the <Directory> each
+ * section maps, recorded once the configuration is read.
  */
 #include "config/dirconf.h"
-#include "api/api.h"
 #include "mb_path.h"
-#include "mb_size.h"
 
 #include <apr_strings.h>
 #include <http_core.h>
@@ -15,14 +15,11 @@ void *mb_create_dir_conf(apr_pool_t *p, char *dir)
 {
     mb_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    /* a <Location> passes a URL here: see mb_post_config */
-    conf->max_chunk = MB_UNSET;
-    conf->watch_log = MB_UNSET;
-    conf->live_max_upload = MB_UNSET;
-    conf->live_quota = MB_UNSET;
-    conf->live_max_segments = MB_UNSET;
-    conf->live_sync = MB_UNSET;
-    conf->api = mb_api_create_conf(p, dir);
+    (void)dir;          /* a <Location> passes a URL here: see mb_post_config */
+    mb_video_conf_init(&conf->video);
+    mb_live_conf_init(&conf->live);
+    mb_api_conf_init(&conf->api);
+    mb_watch_conf_init(&conf->watch);
     return conf;
 }
 
@@ -79,95 +76,13 @@ int mb_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
 
 void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
-    mb_dir_conf *base = basev, *add = addv;
+    const mb_dir_conf *base = basev, *add = addv;
     mb_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->dir_path = add->dir_path ? add->dir_path : base->dir_path;
-    if (add->video_root) {
-        conf->video_root = add->video_root;
-        conf->video_root_real = add->video_root_real;
-    }
-    else {
-        conf->video_root = base->video_root;
-        conf->video_root_real = base->video_root_real;
-    }
-    conf->path_param = add->path_param ? add->path_param : base->path_param;
-    conf->max_chunk = add->max_chunk != MB_UNSET ? add->max_chunk
-                                                 : base->max_chunk;
-    conf->watch_log = add->watch_log != MB_UNSET ? add->watch_log
-                                                 : base->watch_log;
-    conf->live_root = add->live_root ? add->live_root : base->live_root;
-    conf->live_max_upload = add->live_max_upload != MB_UNSET
-                                ? add->live_max_upload
-                                : base->live_max_upload;
-    conf->live_quota = add->live_quota != MB_UNSET ? add->live_quota
-                                                   : base->live_quota;
-    conf->live_max_segments = add->live_max_segments != MB_UNSET
-                                  ? add->live_max_segments
-                                  : base->live_max_segments;
-    conf->live_sync = add->live_sync != MB_UNSET ? add->live_sync
-                                                 : base->live_sync;
-    conf->player_script = add->player_script ? add->player_script
-                                             : base->player_script;
-    conf->live_url = add->live_url ? add->live_url : base->live_url;
-    conf->api = mb_api_merge_conf(p, base->api, add->api);
+    conf->dir_path = MB_PICK(base, add, dir_path);
+    mb_video_conf_merge(&conf->video, &base->video, &add->video);
+    mb_live_conf_merge(&conf->live, &base->live, &add->live);
+    mb_api_conf_merge(&conf->api, &base->api, &add->api);
+    mb_watch_conf_merge(&conf->watch, &base->watch, &add->watch);
     return conf;
-}
-
-const char *mb_cmd_video_root(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    mb_dir_conf *conf = dcfg;
-    char *root;
-
-    if (arg[0] != '/') {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name,
-                           " must be an absolute path", NULL);
-    }
-    root = apr_pstrdup(cmd->pool, arg);
-    ap_no2slash(root);
-    conf->video_root = root;
-    /* Resolved once here; a root that does not exist yet is resolved per
-     * request instead. */
-    conf->video_root_real = mb_path_realpath(cmd->pool, arg);
-    if (conf->video_root_real == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                     MBLOGNO(0001) "%s %s does not exist (yet)",
-                     cmd->cmd->name, arg);
-    }
-    return NULL;
-}
-
-const char *mb_cmd_path_param(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    mb_dir_conf *conf = dcfg;
-
-    if (*arg == '\0' || strpbrk(arg, "&=%+ ")) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name,
-                           ": not a valid parameter name", NULL);
-    }
-    conf->path_param = arg;
-    return NULL;
-}
-
-const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg)
-{
-    mb_dir_conf *conf = dcfg;
-    int64_t v;
-
-    if (mb_size_parse(arg, &v) != 0) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
-                           "' is not a size (e.g. 0, 512K, 8M, 1G)", NULL);
-    }
-    conf->max_chunk = (apr_off_t)v;
-    return NULL;
-}
-
-const char *mb_log_excerpt(apr_pool_t *p, const char *s)
-{
-    if (strlen(s) <= MB_LOG_EXCERPT) {
-        return ap_escape_logitem(p, s);
-    }
-    return apr_pstrcat(p, ap_escape_logitem(p, apr_pstrmemdup(p, s,
-                                                              MB_LOG_EXCERPT)),
-                       "...", NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * dbd.c -- mod_broadcast's use of mod_dbd (see src/db/dbd.h).
  */
-#include "config/dirconf.h"
+#include "mb_private.h"
 #include "db/dbd.h"
 #include "mb_dbfault.h"
 

@@ -5,8 +5,6 @@
  * carries.
  */
 #include "guard/guard.h"
-#include "api/api.h"
-#include "live/live.h"
 #include "mb_origin.h"
 
 #include <apr_strings.h>
@@ -22,7 +20,7 @@ const mb_cors_profile mb_cors_ingest = {"GET, HEAD, PUT, DELETE", 0};
 
 const char *mb_cmd_trusted_origin(cmd_parms *cmd, void *dcfg, const char *arg)
 {
-    mb_api_conf *c = ((mb_dir_conf *)dcfg)->api;
+    mb_api_conf *c = &((mb_dir_conf *)dcfg)->api;
     const char *canon = mb_origin_canon(cmd->pool, arg);
 
     if (canon == NULL) {
@@ -72,8 +70,7 @@ int mb_cors_guard(request_rec *r, const mb_cors_profile *profile)
 {
     const mb_dir_conf *dc =
         ap_get_module_config(r->per_dir_config, &broadcast_module);
-    const apr_array_header_t *trusted =
-        dc->api ? dc->api->trusted_origins : NULL;
+    const apr_array_header_t *trusted = dc->api.trusted_origins;
     const char *origin = apr_table_get(r->headers_in, "Origin");
     const char *site = apr_table_get(r->headers_in, "Sec-Fetch-Site");
     int preflight =

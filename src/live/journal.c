@@ -62,7 +62,7 @@ const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
                            "' is not a number of segments (1-10000000)",
                            NULL);
     }
-    conf->live_max_segments = (int)v;
+    conf->live.max_segments = (int)v;
     return NULL;
 }
 
@@ -71,19 +71,18 @@ const char *mb_cmd_live_sync(cmd_parms *cmd, void *dcfg, int on)
     mb_dir_conf *conf = dcfg;
 
     (void)cmd;
-    conf->live_sync = on;
+    conf->live.sync = on;
     return NULL;
 }
 
 int mb_journal_max_segments(const mb_dir_conf *conf)
 {
-    return conf->live_max_segments != MB_UNSET
-               ? conf->live_max_segments : MB_DEFAULT_LIVE_MAX_SEGMENTS;
+    return mb_live_max_segments(&conf->live);
 }
 
 int mb_journal_sync_on(const mb_dir_conf *conf)
 {
-    return conf->live_sync != 0;    /* MB_UNSET: the default, On */
+    return mb_live_sync(&conf->live);
 }
 
 /* ---- files ------------------------------------------------------------- */

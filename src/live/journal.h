@@ -10,7 +10,6 @@
 #include "config/dirconf.h"
 #include "live/live.h"
 
-#define MB_DEFAULT_LIVE_MAX_SEGMENTS 50000
 #define MB_JOURNAL_PREFIX ".journal-"   /* + the media playlist's name */
 #define MB_JOURNAL_MASTER ".master"     /* the uploaded master playlist */
 #define MB_JOURNAL_MAX_BYTES ((apr_size_t)64 * 1024 * 1024)

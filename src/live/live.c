@@ -63,8 +63,8 @@ const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg)
     if ((err = mb_dbd_require(cmd, mb_live_stmts)) != NULL) {
         return err;
     }
-    conf->live_root = mb_path_realpath(cmd->pool, arg);
-    if (conf->live_root == NULL) {
+    conf->live.root = mb_path_realpath(cmd->pool, arg);
+    if (conf->live.root == NULL) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, " ", arg,
                            ": no such directory", NULL);
     }
@@ -81,7 +81,7 @@ const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
                            "' is not a size above 0 (e.g. 512K, 64M)", NULL);
     }
-    conf->live_max_upload = (apr_off_t)v;
+    conf->live.max_upload = (apr_off_t)v;
     return NULL;
 }
 
@@ -95,7 +95,7 @@ const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg)
                            "' is not a size (e.g. 2G, 512M; 0 for no limit)",
                            NULL);
     }
-    conf->live_quota = (apr_off_t)v;
+    conf->live.quota = (apr_off_t)v;
     return NULL;
 }
 
@@ -114,7 +114,7 @@ const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg)
     while (n > 1 && arg[n - 1] == '/') {
         n--;
     }
-    conf->live_url = apr_pstrmemdup(cmd->pool, arg, n);
+    conf->live.url = apr_pstrmemdup(cmd->pool, arg, n);
     return NULL;
 }
 
@@ -127,7 +127,7 @@ const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg, const char *arg)
         return apr_pstrcat(cmd->pool, cmd->cmd->name,
                            ": not a usable URL", NULL);
     }
-    conf->player_script = arg;
+    conf->live.player_script = arg;
     return NULL;
 }
 
@@ -158,11 +158,11 @@ int mb_live_dir_here(request_rec *r, const char *id)
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
-    const char *dir = conf->live_root
-                          ? mb_live_dir(r->pool, conf->live_root, id)
+    const char *dir = conf->live.root
+                          ? mb_live_dir(r->pool, conf->live.root, id)
                           : "(no BroadcastLiveRoot)";
     apr_finfo_t fi;
-    apr_status_t rv = conf->live_root
+    apr_status_t rv = conf->live.root
                           ? apr_stat(&fi, dir, APR_FINFO_TYPE, r->pool)
                           : APR_ENOENT;
 
@@ -406,7 +406,7 @@ static const char *new_token(apr_pool_t *p)
 static mb_json *http_endpoint(request_rec *r, const mb_dir_conf *conf,
                               const char *id, const char *token, int lifetime)
 {
-    const char *base = conf->live_url ? conf->live_url : MB_DEFAULT_LIVE_URL;
+    const char *base = mb_live_url(&conf->live);
     const char *url = apr_pstrcat(r->pool, base, "/", id, "/", NULL);
     mb_json *ep = mb_json_object(r->pool);
 
@@ -436,7 +436,7 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
     apr_status_t rv;
     int nrows = 0, err;
 
-    if (conf->live_root == NULL) {
+    if (conf->live.root == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0718) "BroadcastStorage local needs "
                       "BroadcastLiveRoot");
@@ -448,7 +448,7 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                       MBLOGNO(0719) "the CSPRNG failed (RAND_bytes)");
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    dir = mb_live_dir(r->pool, conf->live_root, id);
+    dir = mb_live_dir(r->pool, conf->live.root, id);
     rv = apr_dir_make(dir, APR_FPROT_OS_DEFAULT, r->pool);
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
@@ -507,10 +507,10 @@ void mb_live_finish(request_rec *r, const char *id)
                                                    &broadcast_module);
     apr_status_t rv;
 
-    if (conf->live_root == NULL) {
+    if (conf->live.root == NULL) {
         return;
     }
-    rv = mb_live_write_vod(r->pool, mb_live_dir(r->pool, conf->live_root, id),
+    rv = mb_live_write_vod(r->pool, mb_live_dir(r->pool, conf->live.root, id),
                            mb_journal_sync_on(conf));
     if (rv != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
@@ -690,16 +690,14 @@ static int check_playlist(request_rec *r, const char *tmp, const char *name,
 static int live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
                     const char *name)
 {
-    apr_off_t limit = conf->live_max_upload > 0 ? conf->live_max_upload
-                                                : MB_DEFAULT_LIVE_MAX_UPLOAD;
+    apr_off_t limit = mb_live_max_upload(&conf->live);
     const char *final = apr_pstrcat(r->pool, dir, "/", name, NULL);
     const char *clen = apr_table_get(r->headers_in, "Content-Length");
     apr_bucket_brigade *bb;
     apr_file_t *f;
     apr_off_t total = 0;
     apr_status_t rv;
-    apr_off_t quota = conf->live_quota != MB_UNSET ? conf->live_quota
-                                                   : MB_DEFAULT_LIVE_QUOTA;
+    apr_off_t quota = mb_live_quota(&conf->live);
     apr_off_t room;
     tmp_guard *g;
     placing pl = {conf, dir, name, NULL, 0, OK, {NULL, NULL}};
@@ -889,8 +887,7 @@ static int live_player(request_rec *r, const mb_dir_conf *conf,
                        const char *dir, const char *id)
 {
     apr_finfo_t fi;
-    const char *script = conf->player_script ? conf->player_script
-                                             : MB_DEFAULT_PLAYER_SCRIPT;
+    const char *script = mb_live_player_script(&conf->live);
     const char *src;
 
     r->filename = apr_pstrcat(r->pool, dir, "/", NULL);  /* for the log */
@@ -979,8 +976,7 @@ static int live_get(request_rec *r, const mb_dir_conf *conf, const char *dir,
     apr_table_setn(r->headers_out, "Cache-Control",
                    mb_hls_is_playlist(name) ? "no-cache"
                                             : "public, max-age=3600");
-    return mb_serve_file(r, fd, conf->max_chunk == MB_UNSET
-                                    ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
+    return mb_serve_file(r, fd, mb_video_max_chunk(&conf->video));
 }
 
 /* ---- the handler ---------------------------------------------------------- */
@@ -998,7 +994,7 @@ int mb_live_handler(request_rec *r)
         return DECLINED;
     }
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    if (conf->live_root == NULL) {
+    if (conf->live.root == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0717) "broadcast-live without BroadcastLiveRoot");
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -1034,7 +1030,7 @@ int mb_live_handler(request_rec *r)
         return HTTP_NOT_FOUND;
     }
     id = idbuf;
-    dir = mb_live_dir(r->pool, conf->live_root, id);
+    dir = mb_live_dir(r->pool, conf->live.root, id);
     apr_table_setn(r->notes, "mb-stream-id", id);
 
     switch (r->method_number) {

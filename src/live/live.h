@@ -10,10 +10,6 @@
 #include "db/dbd.h"
 #include "mb_json.h"
 
-#define MB_DEFAULT_LIVE_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
-#define MB_DEFAULT_LIVE_QUOTA ((apr_off_t)16 * 1024 * 1024 * 1024)
-#define MB_DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
-#define MB_DEFAULT_LIVE_URL "/live"
 #define MB_LIVE_JOURNAL ".journal"
 /* the largest playlist a broadcaster may upload (it is read whole) */
 #define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)

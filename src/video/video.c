@@ -222,8 +222,7 @@ static int apply_file_config(request_rec *r, apr_file_t **fd)
 static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
                               apr_file_t **fd)
 {
-    const char *param = conf->path_param ? conf->path_param
-                                         : MB_DEFAULT_PATH_PARAM;
+    const char *param = mb_video_path_param(&conf->video);
     const char *name = NULL, *root, *real = NULL;
     mb_path_e pe;
 
@@ -245,12 +244,12 @@ static int resolve_query_file(request_rec *r, const mb_dir_conf *conf,
         return HTTP_BAD_REQUEST;
     }
 
-    root = conf->video_root_real;
+    root = conf->video.root_real;
     if (root == NULL
-        && (root = mb_path_realpath(r->pool, conf->video_root)) == NULL) {
+        && (root = mb_path_realpath(r->pool, conf->video.root)) == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0104) "BroadcastVideoRoot %s does not exist",
-                      conf->video_root);
+                      conf->video.root);
         return HTTP_NOT_FOUND;
     }
 
@@ -335,15 +334,14 @@ int mb_video_handler(request_rec *r)
     }
 
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    status = conf->video_root ? resolve_query_file(r, conf, &fd)
+    status = conf->video.root ? resolve_query_file(r, conf, &fd)
                               : check_mapped_file(r, conf, &fd);
     if (status != OK) {
         return status;
     }
     /* query mode: the file's own per-directory configuration now */
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    return mb_serve_file(r, fd, conf->max_chunk == MB_UNSET
-                                ? MB_DEFAULT_MAX_CHUNK : conf->max_chunk);
+    return mb_serve_file(r, fd, mb_video_max_chunk(&conf->video));
 }
 
 int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap)

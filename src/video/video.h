@@ -7,6 +7,10 @@
 
 #include "config/dirconf.h"
 
+const char *mb_cmd_video_root(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_path_param(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
+
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
 

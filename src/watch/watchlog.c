@@ -154,7 +154,7 @@ const char *mb_cmd_watch_log(cmd_parms *cmd, void *dcfg, int on)
 {
     mb_dir_conf *conf = dcfg;
 
-    conf->watch_log = on ? 1 : 0;
+    conf->watch.log = on ? 1 : 0;
     if (on) {
         watch_used = 1;
         build_multi_insert();
@@ -368,7 +368,7 @@ int mb_watch_mark(request_rec *r)
         return DECLINED;
     }
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    if (conf->watch_log != 1) {
+    if (!mb_watch_log_on(&conf->watch)) {
         return DECLINED;
     }
     ctx = apr_pcalloc(r->pool, sizeof(*ctx));
@@ -397,13 +397,12 @@ static const char *asked_path(request_rec *r, const mb_dir_conf *conf)
 {
     const char *name = NULL;
 
-    if (conf->video_root && !strcmp(r->handler, MB_HANDLER_VIDEO)) {
-        const char *param = conf->path_param ? conf->path_param
-                                             : MB_DEFAULT_PATH_PARAM;
+    if (conf->video.root && !strcmp(r->handler, MB_HANDLER_VIDEO)) {
+        const char *param = mb_video_path_param(&conf->video);
         return mb_query_get(r->pool, r->args, param, &name) == MB_QUERY_OK
                    ? name : "";
     }
-    if ((name = below(r->filename, conf->live_root)) != NULL
+    if ((name = below(r->filename, conf->live.root)) != NULL
         || (name = below(r->filename, conf->dir_path)) != NULL) {
         return name;
     }

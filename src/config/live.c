@@ -1,0 +1,63 @@
+/*
+ * config/live.c -- the live streams' configuration: creation, merging and
+ * the defaults (see src/config/live.h).  APR only.
+ */
+#include "mb_private.h"
+#include "config/live.h"
+
+#define DEFAULT_MAX_UPLOAD ((apr_off_t)64 * 1024 * 1024)
+#define DEFAULT_QUOTA ((apr_off_t)16 * 1024 * 1024 * 1024)
+#define DEFAULT_MAX_SEGMENTS 50000
+#define DEFAULT_SYNC 1
+#define DEFAULT_URL "/live"
+#define DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
+
+void mb_live_conf_init(mb_live_conf *c)
+{
+    c->root = c->url = c->player_script = NULL;
+    c->max_upload = c->quota = MB_UNSET;
+    c->max_segments = c->sync = MB_UNSET;
+}
+
+void mb_live_conf_merge(mb_live_conf *c, const mb_live_conf *base,
+                        const mb_live_conf *add)
+{
+    c->root = MB_PICK(base, add, root);
+    c->max_upload = MB_PICK_SET(base, add, max_upload);
+    c->quota = MB_PICK_SET(base, add, quota);
+    c->max_segments = MB_PICK_SET(base, add, max_segments);
+    c->sync = MB_PICK_SET(base, add, sync);
+    c->url = MB_PICK(base, add, url);
+    c->player_script = MB_PICK(base, add, player_script);
+}
+
+apr_off_t mb_live_max_upload(const mb_live_conf *c)
+{
+    return c->max_upload > 0 ? c->max_upload : DEFAULT_MAX_UPLOAD;
+}
+
+apr_off_t mb_live_quota(const mb_live_conf *c)
+{
+    return c->quota != MB_UNSET ? c->quota : DEFAULT_QUOTA;
+}
+
+int mb_live_max_segments(const mb_live_conf *c)
+{
+    return c->max_segments != MB_UNSET ? c->max_segments
+                                       : DEFAULT_MAX_SEGMENTS;
+}
+
+int mb_live_sync(const mb_live_conf *c)
+{
+    return c->sync != MB_UNSET ? c->sync : DEFAULT_SYNC;
+}
+
+const char *mb_live_url(const mb_live_conf *c)
+{
+    return c->url ? c->url : DEFAULT_URL;
+}
+
+const char *mb_live_player_script(const mb_live_conf *c)
+{
+    return c->player_script ? c->player_script : DEFAULT_PLAYER_SCRIPT;
+}
