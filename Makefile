@@ -1,7 +1,8 @@
 # mod_broadcast -- build, install, test, run, benchmark.
 #
 #   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
-#   make install    install it with apxs -i
+#   make install    install it with apxs -i, the player's script, the
+#                   schemas and mods-available/broadcast.{load,conf} (DESTDIR)
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make test-sanitize   the same suite against the module built with
 #                   AddressSanitizer + UBSan (SANITIZE=1); fails on any report
@@ -95,15 +96,31 @@ $(foreach f,plain sanitize fuzz,$(eval $(call core_lib,$(f))))
 comma := ,
 
 ASSETS_DIR ?= /usr/share/mod_broadcast/assets
+SCHEMA_DIR ?= /usr/share/mod_broadcast/schema
+# Debian's a2enmod reads <name>.load and <name>.conf from here
+MODS_AVAILABLE ?= /etc/apache2/mods-available
 
 # DESTDIR=<dir> installs under <dir> (as packagers do; t/docs/make_run.t too)
 LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR)
 
+# conf/apache2/broadcast.{load,conf} name Debian's paths; installed with
+# the module directory and ASSETS_DIR this install uses
 install: $(MOD) assets
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	$(APXS) -S LIBEXECDIR=$(DESTDIR)$(LIBEXECDIR) -i -n broadcast mod_broadcast.la
 	install -d $(DESTDIR)$(ASSETS_DIR)
 	install -m 644 build/assets/hls.min.js $(DESTDIR)$(ASSETS_DIR)/
+	install -d $(DESTDIR)$(SCHEMA_DIR)/sqlite $(DESTDIR)$(SCHEMA_DIR)/pgsql
+	install -m 644 conf/schema/sqlite/*.sql $(DESTDIR)$(SCHEMA_DIR)/sqlite/
+	install -m 644 conf/schema/pgsql/*.sql $(DESTDIR)$(SCHEMA_DIR)/pgsql/
+	install -d $(DESTDIR)$(MODS_AVAILABLE)
+	for f in broadcast.load broadcast.conf; do \
+	    sed -e 's|/usr/lib/apache2/modules/|$(LIBEXECDIR)/|' \
+	        -e 's|/usr/share/mod_broadcast/assets|$(ASSETS_DIR)|g' \
+	        -e 's|/usr/share/mod_broadcast/schema|$(SCHEMA_DIR)|g' \
+	        conf/apache2/$$f >$(DESTDIR)$(MODS_AVAILABLE)/$$f && \
+	    chmod 644 $(DESTDIR)$(MODS_AVAILABLE)/$$f || exit 1; \
+	done
 
 # ---- the player page's script: hls.js from the npm registry, pinned by
 # conf/player/package-lock.json, served by Apache itself ------------------
