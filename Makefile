@@ -3,6 +3,7 @@
 #   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
 #   make install    install it with apxs -i, the player's script, the
 #                   schemas and mods-available/broadcast.{load,conf} (DESTDIR)
+#   make deb        the Debian package, build/libapache2-mod-broadcast_*.deb
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make test-sanitize   the same suite against the module built with
 #                   AddressSanitizer + UBSan (SANITIZE=1); fails on any report
@@ -48,7 +49,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota
 
-.PHONY: all install test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
+.PHONY: all install deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
 all: $(MOD)
 
@@ -121,6 +122,24 @@ install: $(MOD) assets
 	        conf/apache2/$$f >$(DESTDIR)$(MODS_AVAILABLE)/$$f && \
 	    chmod 644 $(DESTDIR)$(MODS_AVAILABLE)/$$f || exit 1; \
 	done
+
+# ---- the Debian package (debian/): built by dpkg-buildpackage in a copy
+# of the repository's files (its clean and its ../*.deb stay out of this
+# tree), then copied into build/ ------------------------------------------
+DEB_SRC = build/deb/libapache2-mod-broadcast
+deb: deps
+	rm -rf build/deb && mkdir -p $(DEB_SRC)
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	    git ls-files -z --cached --others --exclude-standard | \
+	        xargs -0 cp --parents -t $(DEB_SRC); \
+	else \
+	    tar -c --exclude=./build --exclude=./t/state . | tar -x -C $(DEB_SRC); \
+	fi
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 \
+	    || { tail -40 ../build.log; exit 1; }
+	rm -f build/libapache2-mod-broadcast_*.deb
+	cp build/deb/libapache2-mod-broadcast_*.deb build/
+	@ls build/libapache2-mod-broadcast_*.deb
 
 # ---- the player page's script: hls.js from the npm registry, pinned by
 # conf/player/package-lock.json, served by Apache itself ------------------
