@@ -4,6 +4,7 @@
 #   make install    install it with apxs -i, the player's script, the
 #                   schemas and mods-available/broadcast.{load,conf} (DESTDIR)
 #   make deb        the Debian package, build/libapache2-mod-broadcast_*.deb
+#   make test-deb   install that package into this machine's Apache and test it
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make test-sanitize   the same suite against the module built with
 #                   AddressSanitizer + UBSan (SANITIZE=1); fails on any report
@@ -49,7 +50,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota
 
-.PHONY: all install deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
+.PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
 all: $(MOD)
 
@@ -140,6 +141,11 @@ deb: deps
 	rm -f build/libapache2-mod-broadcast_*.deb
 	cp build/deb/libapache2-mod-broadcast_*.deb build/
 	@ls build/libapache2-mod-broadcast_*.deb
+
+# t/deb/install-test: the package in this machine's own Apache (root;
+# Apache's ports.conf and a port from TEST_PORT), removed again at the end
+test-deb: deb
+	TEST_PORT=$(TEST_PORT) t/deb/install-test build/libapache2-mod-broadcast_*.deb
 
 # ---- the player page's script: hls.js from the npm registry, pinned by
 # conf/player/package-lock.json, served by Apache itself ------------------
