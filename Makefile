@@ -1,7 +1,10 @@
 # mod_broadcast -- build, install, test, run, benchmark.
 #
 #   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
-#   make install    install it with apxs -i
+#   make install    install it with apxs -i, the player's script, the
+#                   schemas and mods-available/broadcast.{load,conf} (DESTDIR)
+#   make deb        the Debian package, build/libapache2-mod-broadcast_*.deb
+#   make test-deb   install that package into this machine's Apache and test it
 #   make test       unit tests + Apache::Test suite, one prove summary
 #   make test-sanitize   the same suite against the module built with
 #                   AddressSanitizer + UBSan (SANITIZE=1); fails on any report
@@ -47,7 +50,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota
 
-.PHONY: all install test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
+.PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
 all: $(MOD)
 
@@ -95,15 +98,54 @@ $(foreach f,plain sanitize fuzz,$(eval $(call core_lib,$(f))))
 comma := ,
 
 ASSETS_DIR ?= /usr/share/mod_broadcast/assets
+SCHEMA_DIR ?= /usr/share/mod_broadcast/schema
+# Debian's a2enmod reads <name>.load and <name>.conf from here
+MODS_AVAILABLE ?= /etc/apache2/mods-available
 
 # DESTDIR=<dir> installs under <dir> (as packagers do; t/docs/make_run.t too)
 LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR)
 
+# conf/apache2/broadcast.{load,conf} name Debian's paths; installed with
+# the module directory and ASSETS_DIR this install uses
 install: $(MOD) assets
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	$(APXS) -S LIBEXECDIR=$(DESTDIR)$(LIBEXECDIR) -i -n broadcast mod_broadcast.la
 	install -d $(DESTDIR)$(ASSETS_DIR)
 	install -m 644 build/assets/hls.min.js $(DESTDIR)$(ASSETS_DIR)/
+	install -d $(DESTDIR)$(SCHEMA_DIR)/sqlite $(DESTDIR)$(SCHEMA_DIR)/pgsql
+	install -m 644 conf/schema/sqlite/*.sql $(DESTDIR)$(SCHEMA_DIR)/sqlite/
+	install -m 644 conf/schema/pgsql/*.sql $(DESTDIR)$(SCHEMA_DIR)/pgsql/
+	install -d $(DESTDIR)$(MODS_AVAILABLE)
+	for f in broadcast.load broadcast.conf; do \
+	    sed -e 's|/usr/lib/apache2/modules/|$(LIBEXECDIR)/|' \
+	        -e 's|/usr/share/mod_broadcast/assets|$(ASSETS_DIR)|g' \
+	        -e 's|/usr/share/mod_broadcast/schema|$(SCHEMA_DIR)|g' \
+	        conf/apache2/$$f >$(DESTDIR)$(MODS_AVAILABLE)/$$f && \
+	    chmod 644 $(DESTDIR)$(MODS_AVAILABLE)/$$f || exit 1; \
+	done
+
+# ---- the Debian package (debian/): built by dpkg-buildpackage in a copy
+# of the repository's files (its clean and its ../*.deb stay out of this
+# tree), then copied into build/ ------------------------------------------
+DEB_SRC = build/deb/libapache2-mod-broadcast
+deb: deps
+	rm -rf build/deb && mkdir -p $(DEB_SRC)
+	if git rev-parse --git-dir >/dev/null 2>&1; then \
+	    git ls-files -z --cached --others --exclude-standard | \
+	        xargs -0 cp --parents -t $(DEB_SRC); \
+	else \
+	    tar -c --exclude=./build --exclude=./t/state . | tar -x -C $(DEB_SRC); \
+	fi
+	cd $(DEB_SRC) && dpkg-buildpackage -us -uc -b >../build.log 2>&1 \
+	    || { tail -40 ../build.log; exit 1; }
+	rm -f build/libapache2-mod-broadcast_*.deb
+	cp build/deb/libapache2-mod-broadcast_*.deb build/
+	@ls build/libapache2-mod-broadcast_*.deb
+
+# t/deb/install-test: the package in this machine's own Apache (root;
+# Apache's ports.conf and a port from TEST_PORT), removed again at the end
+test-deb: deb
+	TEST_PORT=$(TEST_PORT) t/deb/install-test build/libapache2-mod-broadcast_*.deb
 
 # ---- the player page's script: hls.js from the npm registry, pinned by
 # conf/player/package-lock.json, served by Apache itself ------------------
