@@ -19,6 +19,7 @@
 #include "mb_json.h"
 #include "mb_uuid.h"
 #include "mb_quota.h"
+#include "db/streams.h"
 
 #include <http_core.h>
 #include <http_protocol.h>
@@ -33,22 +34,6 @@
 
 APLOG_USE_MODULE(broadcast);
 
-const mb_dbd_stmt mb_live_stmts[] = {
-    { "mb_live_stream",
-      "SELECT is_live, upload_token_hash, upload_expires_us FROM mb_stream "
-      "WHERE id = %s" },
-    { "mb_live_by_token",
-      "SELECT id FROM mb_stream WHERE upload_token_hash = %s" },
-    { "mb_live_insert",
-      "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
-      "start_us, upload_token_hash, upload_expires_us) "
-      "VALUES (%s, %s, %s, 'hls', '', 1, %lld, %s, %lld)" },
-    { "mb_live_token",
-      "UPDATE mb_stream SET upload_token_hash = %s, upload_expires_us = %lld "
-      "WHERE id = %s AND is_live = 1" },
-    { NULL, NULL }
-};
-
 /* ---- configuration ------------------------------------------------------ */
 
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg)
@@ -60,7 +45,7 @@ const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg)
         return apr_pstrcat(cmd->pool, cmd->cmd->name,
                            " must be an absolute path", NULL);
     }
-    if ((err = mb_dbd_require(cmd, mb_live_stmts)) != NULL) {
+    if ((err = mb_streams_live_require(cmd)) != NULL) {
         return err;
     }
     conf->live.root = mb_path_realpath(cmd->pool, arg);
@@ -214,77 +199,6 @@ static int unauthorized(request_rec *r, int bad_token, const char *code,
     return live_error(r, HTTP_UNAUTHORIZED, code, message);
 }
 
-typedef enum { STREAM_OK, STREAM_UNKNOWN, STREAM_DB_ERROR } stream_e;
-
-typedef struct {
-    int is_live;
-    const char *token_hash;
-    apr_int64_t expires_us;
-    int found;
-    apr_pool_t *pool;
-} live_stream;
-
-/* The row of mb_live_stream (copied: an entry lives only until the next
- * row is read). */
-static int live_row(void *baton, const apr_dbd_driver_t *drv,
-                    apr_dbd_row_t *row)
-{
-    live_stream *st = baton;
-    const char *v;
-
-    v = apr_dbd_get_entry(drv, row, 0);
-    st->is_live = v && (v[0] == '1' || v[0] == 't');
-    v = apr_dbd_get_entry(drv, row, 1);
-    st->token_hash = v ? apr_pstrdup(st->pool, v) : NULL;
-    v = apr_dbd_get_entry(drv, row, 2);
-    st->expires_us = v ? apr_atoi64(v) : 0;
-    st->found = 1;
-    return 0;
-}
-
-static stream_e load_stream(request_rec *r, ap_dbd_t *dbd, const char *id,
-                            live_stream *st)
-{
-    st->pool = r->pool;
-    st->found = 0;
-    if (mb_dbd_rselect(r, dbd, "stream lookup", "mb_live_stream", 1, &id,
-                       live_row, st) != OK) {
-        return STREAM_DB_ERROR;
-    }
-    return st->found ? STREAM_OK : STREAM_UNKNOWN;
-}
-
-typedef struct {
-    const char *id;
-    int other;
-} other_ctx;
-
-static int other_row(void *baton, const apr_dbd_driver_t *drv,
-                     apr_dbd_row_t *row)
-{
-    other_ctx *c = baton;
-    const char *sid = apr_dbd_get_entry(drv, row, 0);
-
-    c->other |= sid && strcmp(sid, c->id) != 0;
-    return 0;
-}
-
-/* Does this token belong to another stream?  (403 rather than 401)
- * 1 or 0, -1 if the database cannot tell. */
-static int token_of_other_stream(request_rec *r, ap_dbd_t *dbd,
-                                 const char *hash, const char *id)
-{
-    other_ctx c;
-
-    c.id = id;
-    c.other = 0;
-    if (mb_dbd_rselect(r, dbd, "token lookup", "mb_live_by_token", 1, &hash,
-                       other_row, &c) != OK) {
-        return -1;
-    }
-    return c.other;
-}
-
 
 /* The answer to an upload refused before its body was read: the rest of
  * the body is not read (httpd's ap_discard_request_body() and a kept-alive
@@ -299,7 +213,7 @@ static int refuse_unread(request_rec *r, int status)
 }
 
 /* Is this token the one of the stream `st`? */
-static int token_matches(const live_stream *st, const char *hash)
+static int token_matches(const mb_stream_upload *st, const char *hash)
 {
     return st->token_hash != NULL && strlen(st->token_hash) == strlen(hash)
            && CRYPTO_memcmp(hash, st->token_hash, strlen(hash)) == 0;
@@ -318,9 +232,8 @@ static int authorize_upload(request_rec *r, const char *id)
     const char *auth = apr_table_get(r->headers_in, "Authorization");
     const char *token = NULL, *hash;
     ap_dbd_t *dbd;
-    live_stream st;
-    stream_e found;
-    int other = 0;
+    mb_stream_upload st;
+    int found, other = 0, err = OK;
 
     if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
         token = auth + 7;
@@ -345,18 +258,18 @@ static int authorize_upload(request_rec *r, const char *id)
         return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
                           "the stream database is unavailable");
     }
-    found = load_stream(r, dbd, id, &st);
-    if (found != STREAM_DB_ERROR
-        && !(found == STREAM_OK && token_matches(&st, hash))) {
-        other = token_of_other_stream(r, dbd, hash, id);
+    found = mb_stream_upload_get(r, dbd, id, &st);
+    if (found == HTTP_NOT_FOUND
+        || (found == OK && !token_matches(&st, hash))) {
+        err = mb_stream_token_elsewhere(r, dbd, hash, id, &other);
     }
     mb_dbd_close(r->server, dbd);
 
-    if (found == STREAM_DB_ERROR || other < 0) {
+    if ((found != OK && found != HTTP_NOT_FOUND) || err != OK) {
         return live_error(r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
                           "the stream database is unavailable");
     }
-    if (found != STREAM_OK || !token_matches(&st, hash)) {
+    if (found != OK || !token_matches(&st, hash)) {
         if (other) {
             ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                           MBLOGNO(1202) "upload to %s with another stream's "
@@ -366,18 +279,18 @@ static int authorize_upload(request_rec *r, const char *id)
         }
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(1203) "upload to %s with a token of no stream "
-                      "(%s)", id, found == STREAM_OK ? "a known stream"
-                                                     : "an unknown stream");
+                      "(%s)", id, found == OK ? "a known stream"
+                                           : "an unknown stream");
         return unauthorized(r, 1, "unauthorized",
                             "the upload token is not valid");
     }
-    if (!st.is_live) {
+    if (!st.live) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0706) "upload to stopped stream %s", id);
         return live_error(r, HTTP_CONFLICT, "stream_stopped",
                           "the stream is stopped");
     }
-    if (st.expires_us <= apr_time_now()) {
+    if (st.expires <= apr_time_now()) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(0707) "upload to %s with an expired token", id);
         return unauthorized(r, 1, "token_expired",
@@ -421,20 +334,14 @@ static mb_json *http_endpoint(request_rec *r, const mb_dir_conf *conf,
     return ep;
 }
 
-static const char *us_arg(apr_pool_t *p, apr_time_t t)
-{
-    return apr_psprintf(p, "%" APR_TIME_T_FMT, t);
-}
-
 int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                   const char *owner, const char *name, apr_time_t start,
                   int lifetime, mb_json **endpoint)
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
-    const char *dir, *token, *hash, *args[6];
+    const char *dir, *token, *hash;
     apr_status_t rv;
-    int nrows = 0, err;
 
     if (conf->live.root == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -456,19 +363,8 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
         return APR_STATUS_IS_ENOSPC(rv) ? HTTP_INSUFFICIENT_STORAGE
                                         : HTTP_INTERNAL_SERVER_ERROR;
     }
-    args[0] = id;
-    args[1] = owner;
-    args[2] = name;
-    args[3] = us_arg(r->pool, start);
-    args[4] = hash;
-    args[5] = us_arg(r->pool, start + apr_time_from_sec(lifetime));
-    err = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 6, args,
-                        &nrows);
-    if (err != OK || nrows != 1) {
-        if (err == OK) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          MBLOGNO(0721) "cannot record stream %s: no row", id);
-        }
+    if (mb_stream_insert_local(r, dbd, id, owner, name, start, hash,
+                               start + apr_time_from_sec(lifetime)) != OK) {
         apr_dir_remove(dir, r->pool);   /* nothing left behind */
         return HTTP_SERVICE_UNAVAILABLE;
     }
@@ -481,17 +377,15 @@ int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
-    const char *token = new_token(r->pool), *hash, *args[3];
+    const char *token = new_token(r->pool), *hash;
     int nrows = 0;
 
     if (token == NULL || (hash = mb_live_token_hash(r->pool, token)) == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    args[0] = hash;
-    args[1] = us_arg(r->pool, apr_time_now() + apr_time_from_sec(lifetime));
-    args[2] = id;
-    if (mb_dbd_rquery(r, dbd, "renewing an upload token", "mb_live_token", 3,
-                      args, &nrows) != OK) {
+    if (mb_stream_renew_token(r, dbd, id, hash,
+                              apr_time_now() + apr_time_from_sec(lifetime),
+                              &nrows) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
     if (nrows != 1) {

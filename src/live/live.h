@@ -14,9 +14,6 @@
 /* the largest playlist a broadcaster may upload (it is read whole) */
 #define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
 
-/* Statements the live handler needs (registered by BroadcastLiveRoot). */
-extern const mb_dbd_stmt mb_live_stmts[];
-
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                                    const char *arg);
