@@ -1,7 +1,8 @@
 /*
- * mb_live.h -- self-hosted live broadcasting: HLS ingest over HTTP PUT into
+ * live.h -- self-hosted live broadcasting: HLS ingest over HTTP PUT into
  * BroadcastLiveRoot/<stream id>/, and playback of it (handler
- * broadcast-live).
+ * broadcast-live): what the rest of the module uses.  The live files share
+ * more through src/live/live_int.h.
  */
 #ifndef MB_LIVE_H
 #define MB_LIVE_H
@@ -14,24 +15,33 @@
 /* the largest playlist a broadcaster may upload (it is read whole) */
 #define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
 
+/* ---- the directives (src/live/directives.c) ------------------------- */
+
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                                    const char *arg);
 const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
+                                     const char *arg);
+const char *mb_cmd_live_sync(cmd_parms *cmd, void *dcfg, int on);
+const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
 
+/* ---- the handler (src/live/handler.c) ------------------------------- */
+
 int mb_live_handler(request_rec *r);
 
-/* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash. */
+/* ---- tokens and directories ------------------------------------------ */
+
+/* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash
+ * (src/live/token.c). */
 const char *mb_live_token_hash(apr_pool_t *p, const char *token);
 
-/* The stream's directory under the live root. */
+/* The stream's directory under the live root (src/live/start.c). */
 const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id);
 
-const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
-
-/* ---- BroadcastStorage local, for the broadcast API -------------------- */
+/* ---- BroadcastStorage local, for the broadcast API (src/live/start.c) -- */
 
 /* Create the stream's directory and its row with a fresh upload token
  * (only its hash is stored).  OK with *endpoint = {"upload_url",
