@@ -105,12 +105,3 @@ const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
     conf->live.max_segments = (int)v;
     return NULL;
 }
-
-const char *mb_cmd_live_sync(cmd_parms *cmd, void *dcfg, int on)
-{
-    mb_dir_conf *conf = dcfg;
-
-    (void)cmd;
-    conf->live.sync = on;
-    return NULL;
-}

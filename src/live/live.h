@@ -23,10 +23,44 @@ const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
 const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
                                      const char *arg);
-const char *mb_cmd_live_sync(cmd_parms *cmd, void *dcfg, int on);
 const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
+
+/* The live directives' lines of the module's command table
+ * (mod_broadcast.c).  BroadcastLiveRoot also prepares the live statements
+ * on the stream table (src/db/streams.c).  (Each directive's name and
+ * handler share a line, and its flags the line of its data pointer, as
+ * t/docs/directives.t reads them.) */
+#define MB_LIVE_FIELD(f) ((void *)APR_OFFSETOF(mb_dir_conf, live.f))
+#define MB_LIVE_DIRECTIVES                                                   \
+    AP_INIT_TAKE1("BroadcastLiveRoot", mb_cmd_live_root,                     \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Directory of self-hosted live streams (one subdirectory " \
+                  "per stream); needs mod_dbd"),                             \
+    AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload,          \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Largest file a broadcaster may PUT (K/M/G; default 64M)"), \
+    AP_INIT_TAKE1("BroadcastLiveQuota", mb_cmd_live_quota,                   \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Most bytes the files of one live stream may hold "        \
+                  "(K/M/G; default 16G; 0 for no limit)"),                   \
+    AP_INIT_TAKE1("BroadcastLiveMaxSegments", mb_cmd_live_max_segments,      \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Most segments a live playlist, and a stream's recording, " \
+                  "may list (default 50000)"),                               \
+    AP_INIT_FLAG("BroadcastLiveSync", ap_set_flag_slot,                      \
+                 MB_LIVE_FIELD(sync), RSRC_CONF | ACCESS_CONF,               \
+                 "On (default): uploads, journals and recordings are synced " \
+                 "to disk before they are renamed into place"),              \
+    AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url,                       \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Where broadcast-live is mounted, as a path or an absolute "\
+                  "URL (default /live): upload and playlist URLs start so"), \
+    AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script,             \
+                  NULL, OR_FILEINFO,                                         \
+                  "URL of hls.js for the player page (default "              \
+                  "/broadcast-assets/hls.min.js)")
 
 /* ---- the handler (src/live/handler.c) ------------------------------- */
 
