@@ -89,33 +89,8 @@ static const command_rec mb_cmds[] = {
                   RSRC_CONF | ACCESS_CONF,
                   "Live streams a user may have at once (default 5, 0: no "
                   "limit)"),
-    AP_INIT_TAKE1("BroadcastLiveRoot", mb_cmd_live_root, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Directory of self-hosted live streams (one subdirectory "
-                  "per stream); needs mod_dbd"),
-    AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Largest file a broadcaster may PUT (K/M/G; default 64M)"),
-    AP_INIT_TAKE1("BroadcastLiveQuota", mb_cmd_live_quota, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Most bytes the files of one live stream may hold "
-                  "(K/M/G; default 16G; 0 for no limit)"),
-    AP_INIT_TAKE1("BroadcastLiveMaxSegments", mb_cmd_live_max_segments, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Most segments a live playlist, and a stream's recording, "
-                  "may list (default 50000)"),
-    AP_INIT_FLAG("BroadcastLiveSync", mb_cmd_live_sync, NULL,
-                 RSRC_CONF | ACCESS_CONF,
-                 "On (default): uploads, journals and recordings are synced "
-                 "to disk before they are renamed into place"),
-    AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Where broadcast-live is mounted, as a path or an absolute "
-                  "URL (default /live): upload and playlist URLs start so"),
-    AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script, NULL,
-                  OR_FILEINFO,
-                  "URL of hls.js for the player page (default "
-                  "/broadcast-assets/hls.min.js)"),
+    /* broadcast-live (src/live/directives.c) */
+    MB_LIVE_DIRECTIVES,
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };
 

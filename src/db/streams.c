@@ -176,3 +176,133 @@ int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
     return mb_dbd_rselect(r, dbd, "count of live streams",
                           "mb_stream_count_live", 1, &owner, count_row, count);
 }
+
+/* ---- self-hosted live streams (broadcast-live, BroadcastStorage local) -- */
+
+static const mb_dbd_stmt live_stmts[] = {
+    {"mb_live_stream",
+     "SELECT is_live, upload_token_hash, upload_expires_us FROM mb_stream "
+     "WHERE id = %s"},
+    {"mb_live_by_token",
+     "SELECT id FROM mb_stream WHERE upload_token_hash = %s"},
+    {"mb_live_insert",
+     "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
+     "start_us, upload_token_hash, upload_expires_us) "
+     "VALUES (%s, %s, %s, 'hls', '', 1, %lld, %s, %lld)"},
+    {"mb_live_token",
+     "UPDATE mb_stream SET upload_token_hash = %s, upload_expires_us = %lld "
+     "WHERE id = %s AND is_live = 1"},
+    {NULL, NULL}};
+
+const char *mb_streams_live_require(cmd_parms *cmd)
+{
+    return mb_dbd_require(cmd, live_stmts);
+}
+
+typedef struct {
+    apr_pool_t *pool;
+    mb_stream_upload *out;
+    int found;
+} upload_ctx;
+
+/* The row of mb_live_stream (copied: an entry lives only until the next
+ * row is read). */
+static int upload_row(void *baton, const apr_dbd_driver_t *drv,
+                      apr_dbd_row_t *row)
+{
+    upload_ctx *c = baton;
+    const char *v;
+
+    v = apr_dbd_get_entry(drv, row, 0);
+    c->out->live = v && (v[0] == '1' || v[0] == 't');
+    v = apr_dbd_get_entry(drv, row, 1);
+    c->out->token_hash = v ? apr_pstrdup(c->pool, v) : NULL;
+    v = apr_dbd_get_entry(drv, row, 2);
+    c->out->expires = v ? apr_atoi64(v) : 0;
+    c->found = 1;
+    return 0;
+}
+
+int mb_stream_upload_get(request_rec *r, ap_dbd_t *dbd, const char *id,
+                         mb_stream_upload *out)
+{
+    upload_ctx c;
+    int rv;
+
+    c.pool = r->pool;
+    c.out = out;
+    c.found = 0;
+    rv = mb_dbd_rselect(r, dbd, "stream lookup", "mb_live_stream", 1, &id,
+                        upload_row, &c);
+    if (rv != OK) {
+        return rv;
+    }
+    return c.found ? OK : HTTP_NOT_FOUND;
+}
+
+typedef struct {
+    const char *id;
+    int other;
+} other_ctx;
+
+static int other_row(void *baton, const apr_dbd_driver_t *drv,
+                     apr_dbd_row_t *row)
+{
+    other_ctx *c = baton;
+    const char *sid = apr_dbd_get_entry(drv, row, 0);
+
+    c->other |= sid && strcmp(sid, c->id) != 0;
+    return 0;
+}
+
+int mb_stream_token_elsewhere(request_rec *r, ap_dbd_t *dbd,
+                              const char *hash, const char *id, int *other)
+{
+    other_ctx c;
+    int rv;
+
+    c.id = id;
+    c.other = 0;
+    rv = mb_dbd_rselect(r, dbd, "token lookup", "mb_live_by_token", 1, &hash,
+                        other_row, &c);
+    *other = c.other;
+    return rv;
+}
+
+int mb_stream_insert_local(request_rec *r, ap_dbd_t *dbd, const char *id,
+                           const char *owner, const char *name,
+                           apr_time_t start, const char *token_hash,
+                           apr_time_t expires)
+{
+    const char *args[6];
+    int nrows = 0, rv;
+
+    args[0] = id;
+    args[1] = owner;
+    args[2] = name;
+    args[3] = time_arg(r->pool, start);
+    args[4] = token_hash;
+    args[5] = time_arg(r->pool, expires);
+    rv = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 6, args,
+                       &nrows);
+    if (rv == OK && nrows != 1) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(0721) "cannot record stream %s: no row", id);
+        return HTTP_SERVICE_UNAVAILABLE;
+    }
+    return rv;
+}
+
+int mb_stream_renew_token(request_rec *r, ap_dbd_t *dbd, const char *id,
+                          const char *token_hash, apr_time_t expires,
+                          int *nrows)
+{
+    const char *args[3];
+
+    *nrows = 0;
+    args[0] = token_hash;
+    args[1] = time_arg(r->pool, expires);
+    args[2] = id;
+    return mb_dbd_rquery(r, dbd, "renewing an upload token", "mb_live_token",
+                         3, args, nrows);
+}

@@ -39,4 +39,37 @@ int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
 int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
                          int *count);
 
+/* ---- self-hosted live streams (broadcast-live, BroadcastStorage local) ---
+ * The upload token of a local stream: only its hex SHA-256 is stored
+ * (upload_token_hash), with its end of life (upload_expires_us). */
+
+/* Prepare the live statements for cmd->server (from BroadcastLiveRoot). */
+const char *mb_streams_live_require(cmd_parms *cmd);
+
+typedef struct {
+    int live;
+    const char *token_hash; /* NULL when none */
+    apr_time_t expires;     /* the token's end of life */
+} mb_stream_upload;
+
+/* The upload side of stream `id`: OK, HTTP_NOT_FOUND, or
+ * HTTP_SERVICE_UNAVAILABLE (database error, logged). */
+int mb_stream_upload_get(request_rec *r, ap_dbd_t *dbd, const char *id,
+                         mb_stream_upload *out);
+/* Whether a stream other than `id` has the token `hash` (*other 1 or 0):
+ * OK or HTTP_SERVICE_UNAVAILABLE (logged). */
+int mb_stream_token_elsewhere(request_rec *r, ap_dbd_t *dbd,
+                              const char *hash, const char *id, int *other);
+/* A new live stream of type hls stored here, with its token: OK or
+ * HTTP_SERVICE_UNAVAILABLE (logged; also when no row was inserted). */
+int mb_stream_insert_local(request_rec *r, ap_dbd_t *dbd, const char *id,
+                           const char *owner, const char *name,
+                           apr_time_t start, const char *token_hash,
+                           apr_time_t expires);
+/* A new token for stream `id` while it is live: *nrows 1, or 0 when it is
+ * not (any more); OK or HTTP_SERVICE_UNAVAILABLE (logged). */
+int mb_stream_renew_token(request_rec *r, ap_dbd_t *dbd, const char *id,
+                          const char *token_hash, apr_time_t expires,
+                          int *nrows);
+
 #endif /* MB_STREAMS_H */

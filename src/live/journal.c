@@ -48,43 +48,6 @@ void mb_journal_child_init(apr_pool_t *pchild, server_rec *s)
 #endif
 }
 
-/* ---- configuration ------------------------------------------------------ */
-
-const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
-                                     const char *arg)
-{
-    mb_dir_conf *conf = dcfg;
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
-
-    if (end == arg || *end != '\0' || v < 1 || v > 10000000) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
-                           "' is not a number of segments (1-10000000)",
-                           NULL);
-    }
-    conf->live.max_segments = (int)v;
-    return NULL;
-}
-
-const char *mb_cmd_live_sync(cmd_parms *cmd, void *dcfg, int on)
-{
-    mb_dir_conf *conf = dcfg;
-
-    (void)cmd;
-    conf->live.sync = on;
-    return NULL;
-}
-
-int mb_journal_max_segments(const mb_dir_conf *conf)
-{
-    return mb_live_max_segments(&conf->live);
-}
-
-int mb_journal_sync_on(const mb_dir_conf *conf)
-{
-    return mb_live_sync(&conf->live);
-}
-
 /* ---- files ------------------------------------------------------------- */
 
 apr_status_t mb_journal_read_file(apr_pool_t *p, const char *path,
@@ -263,7 +226,8 @@ int mb_journal_store(request_rec *r, const mb_dir_conf *conf, const char *dir,
     apr_pool_t *p = r->pool;
     const char *jpath = apr_pstrcat(p, dir, "/" MB_JOURNAL_PREFIX, name,
                                     NULL);
-    int max = mb_journal_max_segments(conf), sync = mb_journal_sync_on(conf);
+    int max = mb_live_max_segments(&conf->live);
+    int sync = mb_live_sync(&conf->live);
     apr_array_header_t *fresh = NULL, *all, *added;
     apr_file_t *lock;
     char *jtext = NULL;

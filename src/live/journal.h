@@ -14,14 +14,6 @@
 #define MB_JOURNAL_MASTER ".master"     /* the uploaded master playlist */
 #define MB_JOURNAL_MAX_BYTES ((apr_size_t)64 * 1024 * 1024)
 
-const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
-                                     const char *arg);
-const char *mb_cmd_live_sync(cmd_parms *cmd, void *dcfg, int on);
-
-/* The directives' values, defaults applied. */
-int mb_journal_max_segments(const mb_dir_conf *conf);
-int mb_journal_sync_on(const mb_dir_conf *conf);
-
 /* The process's journal mutex (threads of one child). */
 void mb_journal_child_init(apr_pool_t *pchild, server_rec *s);
 

@@ -1,7 +1,8 @@
 /*
- * mb_live.h -- self-hosted live broadcasting: HLS ingest over HTTP PUT into
+ * live.h -- self-hosted live broadcasting: HLS ingest over HTTP PUT into
  * BroadcastLiveRoot/<stream id>/, and playback of it (handler
- * broadcast-live).
+ * broadcast-live): what the rest of the module uses.  The live files share
+ * more through src/live/live_int.h.
  */
 #ifndef MB_LIVE_H
 #define MB_LIVE_H
@@ -14,27 +15,67 @@
 /* the largest playlist a broadcaster may upload (it is read whole) */
 #define MB_LIVE_MAX_PLAYLIST ((apr_off_t)4 * 1024 * 1024)
 
-/* Statements the live handler needs (registered by BroadcastLiveRoot). */
-extern const mb_dbd_stmt mb_live_stmts[];
+/* ---- the directives (src/live/directives.c) ------------------------- */
 
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_live_max_upload(cmd_parms *cmd, void *dcfg,
                                    const char *arg);
 const char *mb_cmd_live_quota(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
+                                     const char *arg);
+const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
 
+/* The live directives' lines of the module's command table
+ * (mod_broadcast.c).  BroadcastLiveRoot also prepares the live statements
+ * on the stream table (src/db/streams.c).  (Each directive's name and
+ * handler share a line, and its flags the line of its data pointer, as
+ * t/docs/directives.t reads them.) */
+#define MB_LIVE_FIELD(f) ((void *)APR_OFFSETOF(mb_dir_conf, live.f))
+#define MB_LIVE_DIRECTIVES                                                   \
+    AP_INIT_TAKE1("BroadcastLiveRoot", mb_cmd_live_root,                     \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Directory of self-hosted live streams (one subdirectory " \
+                  "per stream); needs mod_dbd"),                             \
+    AP_INIT_TAKE1("BroadcastLiveMaxUpload", mb_cmd_live_max_upload,          \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Largest file a broadcaster may PUT (K/M/G; default 64M)"), \
+    AP_INIT_TAKE1("BroadcastLiveQuota", mb_cmd_live_quota,                   \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Most bytes the files of one live stream may hold "        \
+                  "(K/M/G; default 16G; 0 for no limit)"),                   \
+    AP_INIT_TAKE1("BroadcastLiveMaxSegments", mb_cmd_live_max_segments,      \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Most segments a live playlist, and a stream's recording, " \
+                  "may list (default 50000)"),                               \
+    AP_INIT_FLAG("BroadcastLiveSync", ap_set_flag_slot,                      \
+                 MB_LIVE_FIELD(sync), RSRC_CONF | ACCESS_CONF,               \
+                 "On (default): uploads, journals and recordings are synced " \
+                 "to disk before they are renamed into place"),              \
+    AP_INIT_TAKE1("BroadcastLiveURL", mb_cmd_live_url,                       \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Where broadcast-live is mounted, as a path or an absolute "\
+                  "URL (default /live): upload and playlist URLs start so"), \
+    AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script,             \
+                  NULL, OR_FILEINFO,                                         \
+                  "URL of hls.js for the player page (default "              \
+                  "/broadcast-assets/hls.min.js)")
+
+/* ---- the handler (src/live/handler.c) ------------------------------- */
+
 int mb_live_handler(request_rec *r);
 
-/* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash. */
+/* ---- tokens and directories ------------------------------------------ */
+
+/* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash
+ * (src/live/token.c). */
 const char *mb_live_token_hash(apr_pool_t *p, const char *token);
 
-/* The stream's directory under the live root. */
+/* The stream's directory under the live root (src/live/start.c). */
 const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id);
 
-const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
-
-/* ---- BroadcastStorage local, for the broadcast API -------------------- */
+/* ---- BroadcastStorage local, for the broadcast API (src/live/start.c) -- */
 
 /* Create the stream's directory and its row with a fresh upload token
  * (only its hash is stored).  OK with *endpoint = {"upload_url",

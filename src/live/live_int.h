@@ -1,0 +1,47 @@
+/*
+ * live_int.h -- what the files of the broadcast-live handler (src/live/)
+ * share among themselves; the rest of the module uses src/live/live.h.
+ *
+ *   handler.c   the dispatch of a request, the JSON error answers
+ *   token.c     upload tokens: creation, hash, the check of an upload's
+ *   ingest.c    PUT (body to a temporary file, quota, placing) and DELETE
+ *   playback.c  GET of playlists and segments, the player page
+ *   start.c     what the API's local storage calls (start, refresh, stop)
+ *   directives.c  the live directives
+ */
+#ifndef MB_LIVE_INT_H
+#define MB_LIVE_INT_H
+
+#include "live/live.h"
+
+/* The JSON error answer {"error":{"code","message"}} with `status` (fixed
+ * ASCII texts only); returns OK (the answer is sent). */
+int mb_live_error(request_rec *r, int status, const char *code,
+                  const char *message);
+
+/* The answer to an upload refused before its body was read: the rest of
+ * the body is not read, the connection is closed after the answer.
+ * Returns status. */
+int mb_live_refuse_unread(request_rec *r, int status);
+
+/* A fresh upload token (hex of 32 random bytes), or NULL if the CSPRNG
+ * failed. */
+const char *mb_live_new_token(apr_pool_t *p);
+
+/* 401/403/409/503 for an upload to stream `id` (answered), or DECLINED
+ * when its bearer token is the stream's, live and not expired. */
+int mb_live_authorize_upload(request_rec *r, const char *id);
+
+/* PUT and DELETE of the file `name` of the stream directory `dir`, once
+ * authorized and the name checked. */
+int mb_live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
+                const char *name);
+int mb_live_delete(request_rec *r, const char *dir, const char *name);
+
+/* GET of the player page of stream `id`, and of its file `name`. */
+int mb_live_player(request_rec *r, const mb_dir_conf *conf, const char *dir,
+                   const char *id);
+int mb_live_get(request_rec *r, const mb_dir_conf *conf, const char *dir,
+                const char *name);
+
+#endif /* MB_LIVE_INT_H */
