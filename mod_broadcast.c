@@ -7,6 +7,7 @@
 #include "guard/guard.h"
 #include "live/journal.h"
 #include "live/live.h"
+#include "status/status.h"
 #include "video/video.h"
 #include "watch/watch.h"
 

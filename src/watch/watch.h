@@ -1,8 +1,8 @@
 /*
  * mb_watch.h -- the watch log: one database row per request answered by
  * a playback handler, written in batches by a background thread of each
- * child process (src/watch/watchlog.c), and the broadcast-status page that
- * reads it (src/status/status.c).
+ * child process (src/watch/watchlog.c); the broadcast-status page that
+ * reads it is src/status/.
  */
 #ifndef MB_WATCH_H
 #define MB_WATCH_H
@@ -22,17 +22,12 @@
 #define MB_WATCH_MAX_UA   255
 #define MB_WATCH_MAX_PATH 4096
 
-/* The watch log's SQL: the insert of the writer and the reads of the
- * status page, prepared for every server that uses BroadcastWatchLog. */
+/* The watch log writer's SQL, prepared for every server that uses
+ * BroadcastWatchLog (with the status page's queries). */
 extern const mb_dbd_stmt mb_watch_stmts[];
 
 #define MB_SQL_WATCH_INSERT   "mb_watch_insert"
 #define MB_SQL_WATCH_INSERT_MULTI "mb_watch_insert_multi"
-#define MB_SQL_WATCH_TOTALS   "mb_watch_totals"
-#define MB_SQL_WATCH_TOP      "mb_watch_top"
-#define MB_SQL_WATCH_CHART    "mb_watch_chart"
-#define MB_SQL_WATCH_RECENT   "mb_watch_recent"
-#define MB_SQL_WATCH_VIEWERS  "mb_watch_viewers"
 
 /* Whether the failure `rc` of a prepared statement on `dbd` means that
  * the statement is gone and must be prepared again: a PostgreSQL session
@@ -58,8 +53,5 @@ void mb_watch_register_filter(void);
 int mb_watch_mark(request_rec *r);            /* handler, REALLY_FIRST */
 int mb_watch_log_transaction(request_rec *r);
 void mb_watch_child_init(apr_pool_t *pchild, server_rec *s);
-
-/* The status page (handler broadcast-status). */
-int mb_status_handler(request_rec *r);
 
 #endif /* MB_WATCH_H */

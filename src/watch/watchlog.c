@@ -28,6 +28,7 @@
  * other.  Rows in memory are bounded by BroadcastWatchLogQueue.
  */
 #include "watch/watch.h"
+#include "status/status.h"
 #include "live/live.h"
 #include "mb_dbfault.h"
 #include "mb_query.h"
@@ -44,13 +45,10 @@
 
 APLOG_USE_MODULE(broadcast);
 
-/* The statements of the watch log.  Written once for SQLite and
+/* The statements of the watch log's writer (the status page's reads of
+ * the table: src/status/queries.c).  Written once for SQLite and
  * PostgreSQL; times are microseconds since 1970 (UTC) in a 64-bit
- * integer, so that minutes and periods are integer arithmetic in both. */
-#define VIEWER "COALESCE('u:' || user_name, 'a:' || client_ip)"
-#define FILTERS                                                           \
-    "(%s IS NULL OR path = %s) AND (%s IS NULL OR user_name = %s) "      \
-    "AND (%s IS NULL OR stream_id = %s)"
+ * integer. */
 
 #define INSERT_INTO                                                       \
     "INSERT INTO watch_log (time_us, method, path, stream_id, user_name, " \
@@ -91,27 +89,6 @@ static void build_multi_insert(void)
 const mb_dbd_stmt mb_watch_stmts[] = {
     { MB_SQL_WATCH_INSERT, INSERT_INTO ROW_VALUES },
     { MB_SQL_WATCH_INSERT_MULTI, multi_insert },
-    { MB_SQL_WATCH_TOTALS,
-      "SELECT COUNT(*), COUNT(DISTINCT " VIEWER "), "
-      "COALESCE(SUM(bytes_sent), 0) FROM watch_log "
-      "WHERE time_us >= %lld AND " FILTERS },
-    { MB_SQL_WATCH_TOP,
-      "SELECT path, COUNT(*), COUNT(DISTINCT " VIEWER "), "
-      "COALESCE(SUM(bytes_sent), 0) FROM watch_log "
-      "WHERE time_us >= %lld AND " FILTERS " "
-      "GROUP BY path ORDER BY COUNT(*) DESC, path LIMIT 20" },
-    { MB_SQL_WATCH_CHART,
-      "SELECT time_us / 60000000, COUNT(*) FROM watch_log "
-      "WHERE time_us >= %lld AND " FILTERS " GROUP BY time_us / 60000000" },
-    { MB_SQL_WATCH_RECENT,
-      "SELECT id, time_us, method, path, stream_id, user_name, "
-      "authenticated, client_ip, range_header, status, bytes_sent, "
-      "user_agent FROM watch_log WHERE " FILTERS " "
-      "ORDER BY time_us DESC, id DESC LIMIT %d OFFSET %d" },
-    { MB_SQL_WATCH_VIEWERS,
-      "SELECT stream_id, COUNT(DISTINCT " VIEWER "), COUNT(*) "
-      "FROM watch_log WHERE stream_id IS NOT NULL AND time_us >= %lld "
-      "GROUP BY stream_id" },
     { NULL, NULL }
 };
 
@@ -156,9 +133,14 @@ const char *mb_cmd_watch_log(cmd_parms *cmd, void *dcfg, int on)
 
     conf->watch.log = on ? 1 : 0;
     if (on) {
+        const char *err;
+
         watch_used = 1;
         build_multi_insert();
-        return mb_dbd_require(cmd, mb_watch_stmts);
+        if ((err = mb_dbd_require(cmd, mb_watch_stmts)) != NULL) {
+            return err;
+        }
+        return mb_status_queries_require(cmd);
     }
     return NULL;
 }
