@@ -30,6 +30,28 @@ const char *mb_cmd_watch_flush(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_watch_report(cmd_parms *cmd, void *dcfg,
                                 const char *arg);
 
+/* The watch log's lines of the module's command table (mod_broadcast.c).
+ * Each entry's flags follow its NULL on one line: t/docs/directives.t
+ * reads them up to the comma, and a line continuation inside them would
+ * be read as part of them. */
+#define MB_WATCH_DIRECTIVES                                                  \
+    AP_INIT_FLAG("BroadcastWatchLog", mb_cmd_watch_log,                      \
+                 NULL, RSRC_CONF | ACCESS_CONF,                              \
+                 "Record every playback request in the watch log through "   \
+                 "mod_dbd (default Off)"),                                   \
+    AP_INIT_TAKE1("BroadcastWatchLogQueue", mb_cmd_watch_queue,              \
+                  NULL, RSRC_CONF,                                           \
+                  "Most watch log rows a child process holds in memory "     \
+                  "before it drops new ones (default 10000)"),               \
+    AP_INIT_TAKE1("BroadcastWatchLogFlush", mb_cmd_watch_flush,              \
+                  NULL, RSRC_CONF,                                           \
+                  "Milliseconds a watch log row may wait to be written "     \
+                  "with others in one transaction (default 500)"),           \
+    AP_INIT_TAKE1("BroadcastWatchLogReport", mb_cmd_watch_report,            \
+                  NULL, RSRC_CONF,                                           \
+                  "Seconds between two error log reports of dropped watch "  \
+                  "log rows (default 60)")
+
 /* Hooks. */
 int mb_watch_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                         apr_pool_t *ptemp);                /* directives.c */
