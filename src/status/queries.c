@@ -200,7 +200,6 @@ static int load_live(status_data *d)
     apr_pool_t *p = d->r->pool;
     apr_array_header_t *streams = NULL;
     const char *why = NULL;
-    int i;
 
     /* the API's table, if this database has it */
     d->live = apr_array_make(p, 4, sizeof(live_row));
@@ -211,6 +210,8 @@ static int load_live(status_data *d)
                       why);
     }
     else {
+        int i;
+
         for (i = 0; i < streams->nelts; i++) {
             const mb_stream *s = &APR_ARRAY_IDX(streams, i, mb_stream);
             live_row *l = apr_array_push(d->live);

@@ -40,10 +40,11 @@ int mb_watch_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 const char *mb_cmd_watch_log(cmd_parms *cmd, void *dcfg, int on)
 {
     mb_dir_conf *conf = dcfg;
-    const char *err;
 
     conf->watch.log = on ? 1 : 0;
     if (on) {
+        const char *err;
+
         settings.used = 1;
         if ((err = mb_watch_sql_require(cmd)) != NULL) {
             return err;
