@@ -7,6 +7,7 @@
 #include "guard/guard.h"
 #include "live/journal.h"
 #include "live/live.h"
+#include "status/status.h"
 #include "video/video.h"
 #include "watch/watch.h"
 
@@ -24,22 +25,7 @@ static const command_rec mb_cmds[] = {
     AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,
                   "Most bytes sent for one range (K/M/G suffix, 0 = no "
                   "cap; default 8M)"),
-    AP_INIT_FLAG("BroadcastWatchLog", mb_cmd_watch_log, NULL,
-                 RSRC_CONF | ACCESS_CONF,
-                 "Record every playback request in the watch log through "
-                 "mod_dbd (default Off)"),
-    AP_INIT_TAKE1("BroadcastWatchLogQueue", mb_cmd_watch_queue, NULL,
-                  RSRC_CONF,
-                  "Most watch log rows a child process holds in memory "
-                  "before it drops new ones (default 10000)"),
-    AP_INIT_TAKE1("BroadcastWatchLogFlush", mb_cmd_watch_flush, NULL,
-                  RSRC_CONF,
-                  "Milliseconds a watch log row may wait to be written "
-                  "with others in one transaction (default 500)"),
-    AP_INIT_TAKE1("BroadcastWatchLogReport", mb_cmd_watch_report, NULL,
-                  RSRC_CONF,
-                  "Seconds between two error log reports of dropped watch "
-                  "log rows (default 60)"),
+    MB_WATCH_DIRECTIVES,
     /* broadcast-api (src/config/api.c) */
     AP_INIT_TAKE1("BroadcastStorage", mb_cmd_storage, NULL,
                   RSRC_CONF | ACCESS_CONF,

@@ -306,3 +306,40 @@ int mb_stream_renew_token(request_rec *r, ap_dbd_t *dbd, const char *id,
     return mb_dbd_rquery(r, dbd, "renewing an upload token", "mb_live_token",
                          3, args, nrows);
 }
+
+/* ---- the status page's read of the table (src/status/) ----------------- */
+
+#define SQL_LIVE_STREAMS                                                  \
+    "SELECT id, name, owner, start_us FROM mb_stream WHERE is_live = 1 "  \
+    "ORDER BY start_us DESC, id LIMIT 100"
+
+int mb_stream_list_live_unprepared(apr_pool_t *p, ap_dbd_t *dbd,
+                                   apr_array_header_t **out,
+                                   const char **why)
+{
+    const apr_dbd_driver_t *drv = dbd->driver;
+    apr_dbd_results_t *res = NULL;
+    apr_dbd_row_t *row = NULL;
+    int rc;
+
+    *out = apr_array_make(p, 4, sizeof(mb_stream));
+    /* random access: a failure is reported here, not as no rows */
+    rc = apr_dbd_select(drv, p, dbd->handle, &res, SQL_LIVE_STREAMS, 1);
+    if (rc != 0) {
+        *why = apr_dbd_error(drv, dbd->handle, rc);
+        return rc;
+    }
+    while (apr_dbd_get_row(drv, p, res, &row, -1) == 0) {
+        mb_stream *s = apr_array_push(*out);
+        const char *v;
+
+        memset(s, 0, sizeof(*s));
+        s->id = apr_pstrdup(p, apr_dbd_get_entry(drv, row, 0));
+        s->name = apr_pstrdup(p, apr_dbd_get_entry(drv, row, 1));
+        s->owner = apr_pstrdup(p, apr_dbd_get_entry(drv, row, 2));
+        v = apr_dbd_get_entry(drv, row, 3);
+        s->start = v ? apr_atoi64(v) : 0;
+        s->live = 1;
+    }
+    return 0;
+}

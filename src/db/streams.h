@@ -72,4 +72,17 @@ int mb_stream_renew_token(request_rec *r, ap_dbd_t *dbd, const char *id,
                           const char *token_hash, apr_time_t expires,
                           int *nrows);
 
+/* ---- the status page's read of the table (src/status/) ----------------- */
+
+/* The live streams, newest first, at most 100: id, name, owner and start
+ * of each (a NULL column stays NULL, a NULL start is 0), in pool `p`.
+ * A plain SELECT rather than a prepared statement: on a database without
+ * the mb_stream table (a server without the API) only this read fails,
+ * where a statement prepared on a missing table would make mod_dbd refuse
+ * every connection.  0, or the driver's error code with *why (its
+ * message). */
+int mb_stream_list_live_unprepared(apr_pool_t *p, ap_dbd_t *dbd,
+                                   apr_array_header_t **out,
+                                   const char **why);
+
 #endif /* MB_STREAMS_H */
