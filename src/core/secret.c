@@ -6,6 +6,7 @@
 #include <apr_env.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 #define MAX_SECRET 4096
@@ -43,6 +44,7 @@ const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
                                " is not set", NULL);
         }
         v = trim_line(p, e, strlen(e));
+        OPENSSL_cleanse(e, strlen(e)); /* the pool's copy: v is kept */
     }
     else if (!strncmp(spec, "file:", 5)) {
         apr_file_t *f;
@@ -63,7 +65,7 @@ const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
             return apr_pstrcat(p, "cannot read ", spec + 5, NULL);
         }
         v = trim_line(p, buf, n);
-        memset(buf, 0, sizeof(buf));
+        OPENSSL_cleanse(buf, sizeof(buf)); /* not optimised away */
     }
     else {
         *source = MB_SECRET_LITERAL;

@@ -7,6 +7,7 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <apr_xml.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 const char *mb_sts_action_name(mb_sts_action_e action)
@@ -285,6 +286,7 @@ static size_t answer_write(char *data, size_t size, size_t nmemb, void *u)
         nb = apr_palloc(a->p, cap);
         if (a->len) {
             memcpy(nb, a->buf, a->len);
+            OPENSSL_cleanse(a->buf, a->len); /* may hold credentials */
         }
         a->buf = nb;
         a->cap = cap;
@@ -312,6 +314,7 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
     CURL *h = curl_easy_init();
     CURLcode rc;
     long status = 0;
+    mb_sts_e k;
 
     memset(res, 0, sizeof(*res));
     if (h == NULL) {
@@ -359,6 +362,11 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
         return res->status = MB_STS_UNREACHABLE;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    return mb_sts_parse(p, status, answer.buf ? answer.buf : "", answer.len,
-                        creds, res);
+    k = mb_sts_parse(p, status, answer.buf ? answer.buf : "", answer.len,
+                     creds, res);
+    if (answer.buf) {
+        /* the credentials are copied out: wipe the raw answer */
+        OPENSSL_cleanse(answer.buf, answer.len);
+    }
+    return k;
 }
