@@ -2,6 +2,7 @@
  * sts.c -- temporary S3 credentials from AWS STS (see include/mb_sts.h).
  */
 #include "mb_sts.h"
+#include "mb_html.h"
 #include "mb_time.h"
 
 #include <apr_strings.h>
@@ -55,28 +56,6 @@ const char *mb_sts_session_name(apr_pool_t *p, mb_sts_action_e action,
     return apr_pstrcat(p, n ? u : "mb", ".", id, NULL);
 }
 
-const char *mb_form_encode(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-            c == '~') {
-            *o++ = (char)c;
-        }
-        else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
                         const char *session_name, const char *policy)
 {
@@ -85,13 +64,13 @@ const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
     if (c->action == MB_STS_FEDERATION_TOKEN) {
         return apr_pstrcat(
             p, "Action=GetFederationToken", "&DurationSeconds=", duration,
-            "&Name=", mb_form_encode(p, session_name),
-            "&Policy=", mb_form_encode(p, policy), "&Version=2011-06-15", NULL);
+            "&Name=", mb_url_escape(p, session_name),
+            "&Policy=", mb_url_escape(p, policy), "&Version=2011-06-15", NULL);
     }
     return apr_pstrcat(p, "Action=AssumeRole", "&DurationSeconds=", duration,
-                       "&Policy=", mb_form_encode(p, policy),
-                       "&RoleArn=", mb_form_encode(p, c->role_arn),
-                       "&RoleSessionName=", mb_form_encode(p, session_name),
+                       "&Policy=", mb_url_escape(p, policy),
+                       "&RoleArn=", mb_url_escape(p, c->role_arn),
+                       "&RoleSessionName=", mb_url_escape(p, session_name),
                        "&Version=2011-06-15", NULL);
 }
 
