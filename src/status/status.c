@@ -64,15 +64,6 @@ typedef struct {
     int has_more;               /* an older page exists              */
 } status_data;
 
-/* "YYYY-MM-DD HH:MM:SS" (UTC) in pool memory. */
-static const char *utc(apr_pool_t *p, apr_time_t t)
-{
-    char *b = apr_palloc(p, MB_DATE_LEN + 1);
-
-    mb_time_format(t, b);
-    return b;
-}
-
 static apr_int64_t num(const char *s)
 {
     return s ? apr_atoi64(s) : 0;
@@ -327,7 +318,7 @@ static int send_json(status_data *d)
     apr_size_t len;
     int i;
 
-    mb_json_set_str(root, "generated", utc(p, d->now));
+    mb_json_set_str(root, "generated", mb_time_pformat(p, d->now));
     o = mb_json_set_object(root, "filters");
     mb_json_set_str(o, "path", d->sp.path);
     mb_json_set_str(o, "user", d->sp.user);
@@ -344,7 +335,7 @@ static int send_json(status_data *d)
         mb_json_set_str(s, "name", l->name);
         mb_json_set_str(s, "owner", l->owner);
         mb_json_set_str(s, "start_date",
-                        l->started ? utc(p, l->started) : NULL);
+                        l->started ? mb_time_pformat(p, l->started) : NULL);
         if (l->started) {
             mb_json_set_int(s, "duration_seconds",
                             apr_time_sec(d->now - l->started));
@@ -372,7 +363,8 @@ static int send_json(status_data *d)
     }
 
     o = mb_json_set_object(root, "chart");
-    mb_json_set_str(o, "first_minute", utc(p, d->chart_first * MINUTE_US));
+    mb_json_set_str(o, "first_minute",
+                    mb_time_pformat(p, d->chart_first * MINUTE_US));
     a = mb_json_set_array(o, "per_minute");
     for (i = 0; i < d->sp.chart; i++) {
         mb_json_push_int(a, d->chart[i]);
@@ -387,7 +379,7 @@ static int send_json(status_data *d)
         log_row *l = &((log_row *)d->log->elts)[i];
         mb_json *w = mb_json_push_object(a);
         mb_json_set_int(w, "id", l->id);
-        mb_json_set_str(w, "time", utc(p, l->time_us));
+        mb_json_set_str(w, "time", mb_time_pformat(p, l->time_us));
         mb_json_set_int(w, "time_us", l->time_us);
         mb_json_set_str(w, "method", l->method);
         mb_json_set_str(w, "path", l->path);
@@ -535,7 +527,7 @@ static void send_live(request_rec *r, const status_data *d)
                    l->id ? filter_link(r, d, NULL, NULL, l->id, name)
                          : E(name),
                    E(l->owner),
-                   l->started ? utc(r->pool, l->started)
+                   l->started ? mb_time_pformat(r->pool, l->started)
                               : "",
                    l->started ? mb_duration_format(r->pool,
                                                    d->now - l->started)
@@ -607,7 +599,7 @@ static void send_log(request_rec *r, const status_data *d)
                    "<td>%s</td><td>%s</td><td class=\"n\">%d</td>"
                    "<td class=\"n\">%" APR_INT64_T_FMT "</td>"
                    "<td class=\"ua\">%s</td></tr>",
-                   utc(r->pool, l->time_us), E(l->method),
+                   mb_time_pformat(r->pool, l->time_us), E(l->method),
                    filter_link(r, d, l->path ? l->path : "", NULL, NULL,
                                l->path ? l->path : ""),
                    l->stream ? filter_link(r, d, NULL, NULL, l->stream,
@@ -647,7 +639,7 @@ static void send_html(status_data *d)
                "<title>Broadcast status</title><style>%s</style></head>"
                "<body><header><h1>Broadcast status</h1><p class=\"gen\">"
                "%s UTC, %s</p></header>", page_css,
-               utc(r->pool, d->now),
+               mb_time_pformat(r->pool, d->now),
                E(ap_get_server_name(r)));
     send_filters(r, d);
     send_live(r, d);
