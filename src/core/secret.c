@@ -44,7 +44,6 @@ const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
                                " is not set", NULL);
         }
         v = trim_line(p, e, strlen(e));
-        OPENSSL_cleanse(e, strlen(e)); /* the pool's copy: v is kept */
     }
     else if (!strncmp(spec, "file:", 5)) {
         apr_file_t *f;
