@@ -341,8 +341,8 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
         return res->status = MB_STS_UNREACHABLE;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    k = mb_sts_parse(p, status, answer.buf ? answer.buf : "", answer.len,
-                     creds, res);
+    k = mb_sts_parse(p, status, answer.buf ? answer.buf : "", answer.len, creds,
+                     res);
     if (answer.buf) {
         /* the credentials are copied out: wipe the raw answer */
         OPENSSL_cleanse(answer.buf, answer.len);

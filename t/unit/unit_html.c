@@ -72,7 +72,8 @@ int main(void)
         int c, same = 1;
         for (c = 1; c < 256; c++) {
             char in[2] = {(char)c, '\0'}, want[4];
-            if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' ||
+                c == '~') {
                 apr_snprintf(want, sizeof(want), "%c", c);
             }
             else {

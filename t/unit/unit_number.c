@@ -10,8 +10,9 @@ static void good(const char *s, apr_int64_t lo, apr_int64_t hi,
 {
     apr_int64_t v = -1;
     ok(mb_int_parse(s, lo, hi, &v) == 0 && v == want,
-       "'%s' in [%" APR_INT64_T_FMT ", %" APR_INT64_T_FMT "] = %"
-       APR_INT64_T_FMT, s, lo, hi, want);
+       "'%s' in [%" APR_INT64_T_FMT ", %" APR_INT64_T_FMT
+       "] = %" APR_INT64_T_FMT,
+       s, lo, hi, want);
 }
 
 static void bad(const char *s, apr_int64_t lo, apr_int64_t hi)
@@ -19,7 +20,8 @@ static void bad(const char *s, apr_int64_t lo, apr_int64_t hi)
     apr_int64_t v = 12345;
     ok(mb_int_parse(s, lo, hi, &v) != 0 && v == 12345,
        "'%s' in [%" APR_INT64_T_FMT ", %" APR_INT64_T_FMT "] refused, "
-       "*out untouched", s ? s : "(null)", lo, hi);
+       "*out untouched",
+       s ? s : "(null)", lo, hi);
 }
 
 int main(void)
@@ -29,9 +31,9 @@ int main(void)
 
     good("0", 0, 10, 0);
     good("7", 0, 10, 7);
-    good("10", 0, 10, 10);           /* hi included */
-    good("1", 1, 10, 1);             /* lo included */
-    good("0007", 0, 10, 7);          /* leading zeros, as before */
+    good("10", 0, 10, 10);  /* hi included */
+    good("1", 1, 10, 1);    /* lo included */
+    good("0007", 0, 10, 7); /* leading zeros, as before */
     good("65535", 1, 65535, 65535);
     good("9223372036854775807", 0, APR_INT64_MAX, APR_INT64_MAX);
     bad("11", 0, 10);
@@ -39,10 +41,10 @@ int main(void)
     bad("65536", 1, 65535);
     bad(NULL, 0, 10);
     bad("", 0, 10);
-    bad("-1", -10, 10);              /* no sign, even when lo < 0 */
+    bad("-1", -10, 10); /* no sign, even when lo < 0 */
     bad("-0", 0, 10);
     bad("+1", 0, 10);
-    bad(" 1", 0, 10);                /* apr_strtoi64 alone skips spaces */
+    bad(" 1", 0, 10); /* apr_strtoi64 alone skips spaces */
     bad("\t1", 0, 10);
     bad("1 ", 0, 10);
     bad("1\n", 0, 10);
@@ -50,7 +52,7 @@ int main(void)
     bad("1.5", 0, 10);
     bad("0x10", 0, 100);
     bad("1e3", 0, 10000);
-    bad("9223372036854775808", 0, APR_INT64_MAX);   /* overflow */
+    bad("9223372036854775808", 0, APR_INT64_MAX); /* overflow */
     bad("99999999999999999999", 0, APR_INT64_MAX);
     bad("99999999999999999999", 0, 10);
 
@@ -64,7 +66,6 @@ int main(void)
     ok(mb_digits_parse(" 5", &v) == NULL, "a space first: NULL");
     ok(mb_digits_parse("+5", &v) == NULL, "a sign first: NULL");
     ok(mb_digits_parse(NULL, &v) == NULL, "NULL: NULL");
-    ok(mb_digits_parse("9223372036854775808K", &v) == NULL,
-       "overflow: NULL");
+    ok(mb_digits_parse("9223372036854775808K", &v) == NULL, "overflow: NULL");
     return done_testing();
 }

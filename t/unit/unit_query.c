@@ -58,10 +58,9 @@ int main(void)
                 raw &= k == MB_QUERY_OK && *v == '\0';
             }
             else {
-                raw &= k == MB_QUERY_OK
-                       && !strcmp(v, c == '+' ? " " : want);
+                raw &= k == MB_QUERY_OK && !strcmp(v, c == '+' ? " " : want);
             }
-            args[3] = 'x';  /* "%<c>x": never a valid escape */
+            args[3] = 'x'; /* "%<c>x": never a valid escape */
             args[4] = '\0';
             args[2] = '%';
             args[3] = (char)c;

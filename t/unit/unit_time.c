@@ -32,7 +32,8 @@ int main(void)
         apr_pool_t *p;
         apr_pool_create(&p, NULL);
         ok(!strcmp(mb_time_pformat(p, apr_time_from_sec(1700000000)),
-                   "2023-11-14 22:13:20"), "pool form: the same format");
+                   "2023-11-14 22:13:20"),
+           "pool form: the same format");
         apr_pool_destroy(p);
     }
 
