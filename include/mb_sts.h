@@ -70,10 +70,6 @@ const char *mb_sts_lifetime_check(apr_pool_t *p, mb_sts_action_e action,
 const char *mb_sts_session_name(apr_pool_t *p, mb_sts_action_e action,
                                 const char *user, const char *id);
 
-/* Percent-encode for a form body (unreserved characters kept, everything
- * else %XX: a space is %20, never '+'). */
-const char *mb_form_encode(apr_pool_t *p, const char *s);
-
 /* The request body for STS. */
 const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
                         const char *session_name, const char *policy);

@@ -86,23 +86,16 @@ static int status_error(request_rec *r, int status)
     }
 }
 
-static const char *date_of(apr_pool_t *p, apr_time_t t)
-{
-    char *d = apr_palloc(p, MB_DATE_LEN + 1);
-    mb_time_format(t, d);
-    return d;
-}
-
 /* {"id", "name", "start_date"[, "stop_date"]} set into j */
 static void stream_json(request_rec *r, mb_json *j, const mb_stream *s,
                         int with_stop)
 {
     mb_json_set_str(j, "id", s->id);
     mb_json_set_str(j, "name", s->name);
-    mb_json_set_str(j, "start_date", date_of(r->pool, s->start));
+    mb_json_set_str(j, "start_date", mb_time_pformat(r->pool, s->start));
     if (with_stop) {
         mb_json_set_str(j, "stop_date",
-                        s->stop ? date_of(r->pool, s->stop) : NULL);
+                        s->stop ? mb_time_pformat(r->pool, s->stop) : NULL);
     }
 }
 

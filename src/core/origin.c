@@ -3,6 +3,7 @@
  * the cross-origin decision of include/mb_origin.h.  Pure APR/APR-util.
  */
 #include "mb_origin.h"
+#include "mb_number.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
@@ -58,14 +59,9 @@ const char *mb_origin_canon(apr_pool_t *p, const char *origin)
         return NULL;
     }
     if (u.port_str != NULL) {
-        char *end;
         apr_int64_t n;
 
-        if (*u.port_str == '\0' || !apr_isdigit(*u.port_str)) {
-            return NULL;
-        }
-        n = apr_strtoi64(u.port_str, &end, 10);
-        if (*end != '\0' || n < 1 || n > 65535) {
+        if (mb_int_parse(u.port_str, 1, 65535, &n)) {
             return NULL;
         }
         port = (apr_port_t)n;

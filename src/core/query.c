@@ -3,47 +3,16 @@
  */
 #include "mb_query.h"
 
+#include <apr_escape.h>
+#include <apr_strings.h>
 #include <string.h>
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/* Decode [s, s+len) into a new pool string; NULL on a bad escape or NUL. */
+/* Decode [s, s+len) into a new pool string ('+' a space, %XX an octet);
+ * NULL on a bad escape or a %00.  The value is copied first: with a
+ * length, apr_unescape_url reads an escape past it and goes on. */
 static const char *form_decode(apr_pool_t *p, const char *s, size_t len)
 {
-    char *out = apr_palloc(p, len + 1), *o = out;
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '+') {
-            c = ' ';
-        }
-        else if (c == '%') {
-            int hi, lo;
-            if (i + 2 >= len) {
-                return NULL;
-            }
-            hi = hexval(s[i + 1]);
-            lo = hexval(s[i + 2]);
-            if (hi < 0 || lo < 0) {
-                return NULL;
-            }
-            c = (char)(hi * 16 + lo);
-            if (c == '\0') {
-                return NULL;
-            }
-            i += 2;
-        }
-        *o++ = c;
-    }
-    *o = '\0';
-    return out;
+    return apr_punescape_url(p, apr_pstrmemdup(p, s, len), NULL, NULL, 1);
 }
 
 mb_query_e mb_query_get(apr_pool_t *p, const char *args, const char *name,

@@ -4,6 +4,7 @@
  */
 #include "mb_quota.h"
 #include "mb_hls.h"
+#include "mb_number.h"
 
 #include <apr_strings.h>
 #include <string.h>
@@ -57,16 +58,17 @@ static apr_status_t unlock_quota(void *data)
 /* The count written in the file, or -1 when there is none that parses. */
 static apr_off_t read_count(apr_file_t *f)
 {
-    char buf[32], *end = NULL;
+    char buf[32];
+    const char *end;
     apr_size_t n = sizeof(buf) - 1;
-    apr_off_t v;
+    apr_int64_t v;
 
     if (apr_file_read(f, buf, &n) != APR_SUCCESS || n == 0) {
         return -1;
     }
     buf[n] = '\0';
-    v = (apr_off_t)apr_strtoi64(buf, &end, 10);
-    return end != buf && *end == '\n' && v >= 0 ? v : -1;
+    end = mb_digits_parse(buf, &v); /* as mb_quota_set writes it */
+    return end && *end == '\n' ? (apr_off_t)v : -1;
 }
 
 apr_status_t mb_quota_open(mb_quota **qp, const char *dir, apr_pool_t *p)

@@ -6,6 +6,7 @@
 #include <apr_env.h>
 #include <apr_file_io.h>
 #include <apr_strings.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 #define MAX_SECRET 4096
@@ -63,7 +64,7 @@ const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
             return apr_pstrcat(p, "cannot read ", spec + 5, NULL);
         }
         v = trim_line(p, buf, n);
-        memset(buf, 0, sizeof(buf));
+        OPENSSL_cleanse(buf, sizeof(buf)); /* not optimised away */
     }
     else {
         *source = MB_SECRET_LITERAL;

@@ -2,22 +2,19 @@
  * size.c -- sizes written with an optional K, M or G suffix.
  */
 #include "mb_size.h"
+#include "mb_number.h"
 
 #include <stddef.h>
 
 int mb_size_parse(const char *s, int64_t *out)
 {
-    uint64_t v = 0, mult = 1;
+    apr_int64_t n;
+    uint64_t v, mult = 1;
 
-    if (s == NULL || *s < '0' || *s > '9') {
+    if ((s = mb_digits_parse(s, &n)) == NULL) {
         return -1;
     }
-    for (; *s >= '0' && *s <= '9'; s++) {
-        v = v * 10 + (uint64_t)(*s - '0');
-        if (v > (uint64_t)INT64_MAX) {
-            return -1;
-        }
-    }
+    v = (uint64_t)n;
     switch (*s) {
     case '\0':           break;
     case 'k': case 'K':  mult = 1024; s++; break;

@@ -5,6 +5,7 @@
 #include "mb_status_params.h"
 #include "mb_html.h"
 #include "mb_query.h"
+#include "mb_number.h"
 
 #include <apr_strings.h>
 #include <apr_tables.h>
@@ -26,21 +27,13 @@ void mb_status_params_init(mb_status_params *sp)
     sp->live = DEF_LIVE;
 }
 
-/* A decimal number in [lo, hi]: digits only, no sign, no overflow. */
+/* A decimal number in [lo, hi]: digits only, no sign, at most 9 of them
+ * (leading zeros count). */
 static int parse_int(const char *v, int lo, int hi, int *out)
 {
-    long long n = 0;
+    apr_int64_t n;
 
-    if (*v == '\0' || strlen(v) > 9) {
-        return -1;
-    }
-    for (; *v; v++) {
-        if (*v < '0' || *v > '9') {
-            return -1;
-        }
-        n = n * 10 + (*v - '0');
-    }
-    if (n < lo || n > hi) {
+    if (strlen(v) > 9 || mb_int_parse(v, lo, hi, &n)) {
         return -1;
     }
     *out = (int)n;

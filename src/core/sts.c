@@ -2,11 +2,13 @@
  * sts.c -- temporary S3 credentials from AWS STS (see include/mb_sts.h).
  */
 #include "mb_sts.h"
+#include "mb_html.h"
 #include "mb_time.h"
 
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 #include <apr_xml.h>
+#include <openssl/crypto.h>
 #include <string.h>
 
 const char *mb_sts_action_name(mb_sts_action_e action)
@@ -54,28 +56,6 @@ const char *mb_sts_session_name(apr_pool_t *p, mb_sts_action_e action,
     return apr_pstrcat(p, n ? u : "mb", ".", id, NULL);
 }
 
-const char *mb_form_encode(apr_pool_t *p, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    char *out = apr_palloc(p, strlen(s) * 3 + 1), *o = out;
-
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-            c == '~') {
-            *o++ = (char)c;
-        }
-        else {
-            *o++ = '%';
-            *o++ = hex[c >> 4];
-            *o++ = hex[c & 15];
-        }
-    }
-    *o = '\0';
-    return out;
-}
-
 const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
                         const char *session_name, const char *policy)
 {
@@ -84,13 +64,13 @@ const char *mb_sts_form(apr_pool_t *p, const mb_sts_conf *c,
     if (c->action == MB_STS_FEDERATION_TOKEN) {
         return apr_pstrcat(
             p, "Action=GetFederationToken", "&DurationSeconds=", duration,
-            "&Name=", mb_form_encode(p, session_name),
-            "&Policy=", mb_form_encode(p, policy), "&Version=2011-06-15", NULL);
+            "&Name=", mb_url_escape(p, session_name),
+            "&Policy=", mb_url_escape(p, policy), "&Version=2011-06-15", NULL);
     }
     return apr_pstrcat(p, "Action=AssumeRole", "&DurationSeconds=", duration,
-                       "&Policy=", mb_form_encode(p, policy),
-                       "&RoleArn=", mb_form_encode(p, c->role_arn),
-                       "&RoleSessionName=", mb_form_encode(p, session_name),
+                       "&Policy=", mb_url_escape(p, policy),
+                       "&RoleArn=", mb_url_escape(p, c->role_arn),
+                       "&RoleSessionName=", mb_url_escape(p, session_name),
                        "&Version=2011-06-15", NULL);
 }
 
@@ -285,6 +265,7 @@ static size_t answer_write(char *data, size_t size, size_t nmemb, void *u)
         nb = apr_palloc(a->p, cap);
         if (a->len) {
             memcpy(nb, a->buf, a->len);
+            OPENSSL_cleanse(a->buf, a->len); /* may hold credentials */
         }
         a->buf = nb;
         a->cap = cap;
@@ -312,6 +293,7 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
     CURL *h = curl_easy_init();
     CURLcode rc;
     long status = 0;
+    mb_sts_e k;
 
     memset(res, 0, sizeof(*res));
     if (h == NULL) {
@@ -359,6 +341,11 @@ mb_sts_e mb_sts_call(apr_pool_t *p, CURLSH *share, const mb_sts_conf *c,
         return res->status = MB_STS_UNREACHABLE;
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    return mb_sts_parse(p, status, answer.buf ? answer.buf : "", answer.len,
-                        creds, res);
+    k = mb_sts_parse(p, status, answer.buf ? answer.buf : "", answer.len, creds,
+                     res);
+    if (answer.buf) {
+        /* the credentials are copied out: wipe the raw answer */
+        OPENSSL_cleanse(answer.buf, answer.len);
+    }
+    return k;
 }

@@ -17,6 +17,14 @@ void mb_time_format(apr_time_t t, char *out)
                  x.tm_sec);
 }
 
+const char *mb_time_pformat(apr_pool_t *p, apr_time_t t)
+{
+    char *out = apr_palloc(p, MB_DATE_LEN + 1);
+
+    mb_time_format(t, out);
+    return out;
+}
+
 /* n digits at *s into *v; advances *s. */
 static int digits(const char **s, int n, int *v)
 {

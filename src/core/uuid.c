@@ -3,26 +3,22 @@
  */
 #include "mb_uuid.h"
 
+#include <apr_uuid.h>
 #include <openssl/rand.h>
 #include <string.h>
 
+#if APR_UUID_FORMATTED_LENGTH != MB_UUID_LEN
+#error "apr_uuid_format does not write MB_UUID_LEN characters"
+#endif
+
 void mb_uuid_format(const unsigned char bytes[16], char *out)
 {
-    static const char hex[] = "0123456789abcdef";
-    unsigned char b[16];
-    int i, o = 0;
+    apr_uuid_t u;
 
-    memcpy(b, bytes, sizeof(b));
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4      */
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* variant 10xx   */
-    for (i = 0; i < 16; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) {
-            out[o++] = '-';
-        }
-        out[o++] = hex[b[i] >> 4];
-        out[o++] = hex[b[i] & 0x0f];
-    }
-    out[o] = '\0';
+    memcpy(u.data, bytes, sizeof(u.data));
+    u.data[6] = (unsigned char)((u.data[6] & 0x0f) | 0x40); /* version 4 */
+    u.data[8] = (unsigned char)((u.data[8] & 0x3f) | 0x80); /* variant 10xx */
+    apr_uuid_format(out, &u); /* lowercase, 8-4-4-4-12 */
 }
 
 int mb_uuid4(char *out)

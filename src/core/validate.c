@@ -2,6 +2,7 @@
  * validate.c -- checks of the API's parameters.
  */
 #include "mb_validate.h"
+#include "mb_number.h"
 
 #include <string.h>
 
@@ -79,31 +80,11 @@ const char *mb_stream_type_check(const char *type)
     return "'type' must be 'hls'";
 }
 
-static int parse_uint(const char *s, long max, long *out)
-{
-    long v = 0;
-
-    if (s == NULL || *s == '\0') {
-        return -1;
-    }
-    for (; *s; s++) {
-        if (*s < '0' || *s > '9') {
-            return -1;
-        }
-        v = v * 10 + (*s - '0');
-        if (v > max) {
-            return -1;
-        }
-    }
-    *out = v;
-    return 0;
-}
-
 int mb_limit_parse(const char *s, int *out)
 {
-    long v;
+    apr_int64_t v;
 
-    if (parse_uint(s, MB_LIST_MAX, &v) || v < 1) {
+    if (mb_int_parse(s, 1, MB_LIST_MAX, &v)) {
         return -1;
     }
     *out = (int)v;
@@ -112,9 +93,9 @@ int mb_limit_parse(const char *s, int *out)
 
 int mb_seconds_parse(const char *s, int max, int *out)
 {
-    long v;
+    apr_int64_t v;
 
-    if (parse_uint(s, max, &v) || v < 1) {
+    if (mb_int_parse(s, 1, max, &v)) {
         return -1;
     }
     *out = (int)v;

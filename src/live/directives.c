@@ -6,6 +6,7 @@
 #include "live/live.h"
 #include "db/streams.h"
 #include "mb_path.h"
+#include "mb_number.h"
 #include "mb_size.h"
 
 #include <apr_strings.h>
@@ -94,10 +95,9 @@ const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
                                      const char *arg)
 {
     mb_dir_conf *conf = dcfg;
-    char *end;
-    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+    apr_int64_t v;
 
-    if (end == arg || *end != '\0' || v < 1 || v > 10000000) {
+    if (mb_int_parse(arg, 1, 10000000, &v)) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
                            "' is not a number of segments (1-10000000)",
                            NULL);

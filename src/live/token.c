@@ -7,6 +7,7 @@
 #include "live/live_int.h"
 #include "db/streams.h"
 
+#include <apr_escape.h>
 #include <apr_strings.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -17,31 +18,24 @@ APLOG_USE_MODULE(broadcast);
 const char *mb_live_token_hash(apr_pool_t *p, const char *token)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int n = 0, i;
-    char *hex;
+    unsigned int n = 0;
 
     if (!EVP_Digest(token, strlen(token), md, &n, EVP_sha256(), NULL)) {
         return NULL;
     }
-    hex = apr_palloc(p, n * 2 + 1);
-    for (i = 0; i < n; i++) {
-        apr_snprintf(hex + i * 2, 3, "%02x", md[i]);
-    }
-    return hex;
+    return apr_pescape_hex(p, md, n, 0); /* lowercase, no colons */
 }
 
 const char *mb_live_new_token(apr_pool_t *p)
 {
     unsigned char b[32];
-    char *hex = apr_palloc(p, sizeof(b) * 2 + 1);
-    size_t i;
+    const char *hex;
 
     if (RAND_bytes(b, sizeof(b)) != 1) {
         return NULL;
     }
-    for (i = 0; i < sizeof(b); i++) {
-        apr_snprintf(hex + i * 2, 3, "%02x", b[i]);
-    }
+    hex = apr_pescape_hex(p, b, sizeof(b), 0); /* lowercase, no colons */
+    OPENSSL_cleanse(b, sizeof(b)); /* the token's only copy is its hex */
     return hex;
 }
 

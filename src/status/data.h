@@ -55,13 +55,5 @@ int mb_status_load(status_data *d);
 int mb_status_send_json(status_data *d);
 void mb_status_send_html(status_data *d);
 
-/* "YYYY-MM-DD HH:MM:SS" (UTC) in pool memory. */
-static APR_INLINE const char *mb_status_utc(apr_pool_t *p, apr_time_t t)
-{
-    char *b = apr_palloc(p, MB_DATE_LEN + 1);
-
-    mb_time_format(t, b);
-    return b;
-}
 
 #endif /* MB_STATUS_DATA_H */

@@ -135,7 +135,7 @@ static void send_live(request_rec *r, const status_data *d)
                    l->id ? filter_link(r, d, NULL, NULL, l->id, name)
                          : E(name),
                    E(l->owner),
-                   l->started ? mb_status_utc(r->pool, l->started)
+                   l->started ? mb_time_pformat(r->pool, l->started)
                               : "",
                    l->started ? mb_duration_format(r->pool,
                                                    d->now - l->started)
@@ -207,7 +207,7 @@ static void send_log(request_rec *r, const status_data *d)
                    "<td>%s</td><td>%s</td><td class=\"n\">%d</td>"
                    "<td class=\"n\">%" APR_INT64_T_FMT "</td>"
                    "<td class=\"ua\">%s</td></tr>",
-                   mb_status_utc(r->pool, l->time_us), E(l->method),
+                   mb_time_pformat(r->pool, l->time_us), E(l->method),
                    filter_link(r, d, l->path ? l->path : "", NULL, NULL,
                                l->path ? l->path : ""),
                    l->stream ? filter_link(r, d, NULL, NULL, l->stream,
@@ -247,7 +247,7 @@ void mb_status_send_html(status_data *d)
                "<title>Broadcast status</title><style>%s</style></head>"
                "<body><header><h1>Broadcast status</h1><p class=\"gen\">"
                "%s UTC, %s</p></header>", page_css,
-               mb_status_utc(r->pool, d->now),
+               mb_time_pformat(r->pool, d->now),
                E(ap_get_server_name(r)));
     send_filters(r, d);
     send_live(r, d);

@@ -19,7 +19,7 @@ int mb_status_send_json(status_data *d)
     apr_size_t len;
     int i;
 
-    mb_json_set_str(root, "generated", mb_status_utc(p, d->now));
+    mb_json_set_str(root, "generated", mb_time_pformat(p, d->now));
     o = mb_json_set_object(root, "filters");
     mb_json_set_str(o, "path", d->sp.path);
     mb_json_set_str(o, "user", d->sp.user);
@@ -36,7 +36,7 @@ int mb_status_send_json(status_data *d)
         mb_json_set_str(s, "name", l->name);
         mb_json_set_str(s, "owner", l->owner);
         mb_json_set_str(s, "start_date",
-                        l->started ? mb_status_utc(p, l->started) : NULL);
+                        l->started ? mb_time_pformat(p, l->started) : NULL);
         if (l->started) {
             mb_json_set_int(s, "duration_seconds",
                             apr_time_sec(d->now - l->started));
@@ -65,7 +65,7 @@ int mb_status_send_json(status_data *d)
 
     o = mb_json_set_object(root, "chart");
     mb_json_set_str(o, "first_minute",
-                    mb_status_utc(p, d->chart_first * MINUTE_US));
+                    mb_time_pformat(p, d->chart_first * MINUTE_US));
     a = mb_json_set_array(o, "per_minute");
     for (i = 0; i < d->sp.chart; i++) {
         mb_json_push_int(a, d->chart[i]);
@@ -80,7 +80,7 @@ int mb_status_send_json(status_data *d)
         log_row *l = &((log_row *)d->log->elts)[i];
         mb_json *w = mb_json_push_object(a);
         mb_json_set_int(w, "id", l->id);
-        mb_json_set_str(w, "time", mb_status_utc(p, l->time_us));
+        mb_json_set_str(w, "time", mb_time_pformat(p, l->time_us));
         mb_json_set_int(w, "time_us", l->time_us);
         mb_json_set_str(w, "method", l->method);
         mb_json_set_str(w, "path", l->path);

@@ -7,6 +7,7 @@
 #include "watch/watch.h"
 #include "watch/queue.h"
 #include "status/status.h"
+#include "mb_number.h"
 
 #include <apr_strings.h>
 
@@ -59,18 +60,16 @@ static const char *global_number(cmd_parms *cmd, const char *arg, long lo,
                                  long hi, long *out)
 {
     const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
-    char *end;
-    long v;
+    apr_int64_t v;
 
     if (err) {
         return err;
     }
-    v = strtol(arg, &end, 10);
-    if (*arg < '0' || *arg > '9' || *end || v < lo || v > hi) {
+    if (mb_int_parse(arg, lo, hi, &v)) {
         return apr_psprintf(cmd->pool, "%s: '%s' is not a number from %ld "
                             "to %ld", cmd->cmd->name, arg, lo, hi);
     }
-    *out = v;
+    *out = (long)v;
     return NULL;
 }
 

@@ -2,6 +2,8 @@
 #include "mb_html.h"
 #include "tap.h"
 
+#include <apr_lib.h>
+#include <apr_strings.h>
 #include <string.h>
 
 static void esc(apr_pool_t *p, const char *in, const char *want)
@@ -63,6 +65,28 @@ int main(void)
     url(p, "A-z_0.9~", "A-z_0.9~");
     url(p, "\"<>'%+", "%22%3C%3E%27%25%2B");
     url(p, "\xc3\xa9", "%C3%A9");
+
+    /* every byte 1-255 as the two former copies (html.c, sts.c) encoded
+     * it: RFC 3986 unreserved kept, all else %XX in uppercase */
+    {
+        int c, same = 1;
+        for (c = 1; c < 256; c++) {
+            char in[2] = {(char)c, '\0'}, want[4];
+            if (apr_isalnum(c) || c == '-' || c == '.' || c == '_' ||
+                c == '~') {
+                apr_snprintf(want, sizeof(want), "%c", c);
+            }
+            else {
+                apr_snprintf(want, sizeof(want), "%%%02X", c);
+            }
+            if (strcmp(mb_url_escape(p, in), want) != 0) {
+                printf("# byte %02x -> %s, want %s\n", c, mb_url_escape(p, in),
+                       want);
+                same = 0;
+            }
+        }
+        ok(same, "url: every byte 1-255 encoded as before");
+    }
 
     ok(!strcmp(mb_bytes_format(p, -3), "0 B"), "bytes: negative");
     ok(!strcmp(mb_bytes_format(p, 0), "0 B"), "bytes: 0");

@@ -28,6 +28,17 @@ static void put_file(apr_pool_t *p, const char *name, apr_size_t n)
     apr_file_close(f);
 }
 
+static void put_text(apr_pool_t *p, const char *name, const char *text)
+{
+    apr_file_t *f;
+
+    apr_file_open(&f, apr_pstrcat(p, dir, "/", name, NULL),
+                  APR_FOPEN_WRITE | APR_FOPEN_CREATE | APR_FOPEN_TRUNCATE,
+                  APR_OS_DEFAULT, p);
+    apr_file_write_full(f, text, strlen(text), NULL);
+    apr_file_close(f);
+}
+
 /* ROUNDS increments by one, each under the lock */
 static int add_rounds(void)
 {
@@ -109,6 +120,13 @@ int main(void)
 
     put_file(p, ".usage", 3); /* torn: "xxx" */
     ok(count_now(p) == 1734, "a count that does not parse is rebuilt");
+    put_text(p, ".usage", "99999999999999999999\n");
+    ok(count_now(p) == 1734, "a count past INT64_MAX is rebuilt, not taken "
+                             "as INT64_MAX");
+    put_text(p, ".usage", " +7\n");
+    ok(count_now(p) == 1734, "a count with a space or a sign is rebuilt "
+                             "(mb_quota_set writes digits only)");
+    put_text(p, ".usage", "1734\n");
 
     /* four processes and four threads, ROUNDS increments each */
     ok(mb_quota_open(&q, dir, p) == APR_SUCCESS &&

@@ -23,6 +23,10 @@ int main(void)
     setenv("MB_UNIT_SECRET", "s3cr3t-from-env", 1);
     why = mb_secret_resolve(p, "env:MB_UNIT_SECRET", &v, &src);
     ok(!why && src == MB_SECRET_ENV && !strcmp(v, "s3cr3t-from-env"), "env:NAME");
+    why = mb_secret_resolve(p, "env:MB_UNIT_SECRET", &v, &src);
+    ok(!why && !strcmp(v, "s3cr3t-from-env"),
+       "env:NAME again: the environment is left as it was (httpd reads "
+       "its configuration twice; apr_env_get gives getenv's own string)");
     unsetenv("MB_UNIT_SECRET_MISSING");
     why = mb_secret_resolve(p, "env:MB_UNIT_SECRET_MISSING", &v, &src);
     ok(why != NULL, "unset env refused: %s", why ? why : "");

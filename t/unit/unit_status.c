@@ -72,6 +72,9 @@ int main(void)
     bad(p, "page=99999999999999999999", "page");
     bad(p, "page=+5", "page");
     bad(p, "page=%201", "page");
+    bad(p, "page=0000000005", "page"); /* more than 9 digits, as before */
+    err = mb_status_params_parse(p, "page=000000005", &sp);
+    ok(err == NULL && sp.page == 5, "9 digits with leading zeros: 5");
     bad(p, "per_page=501", "per_page");
     bad(p, "per_page=0", "per_page");
     bad(p, "period=527041", "period");

@@ -1,6 +1,7 @@
 /* Unit tests of the STS request and answer (src/core/sts.c); the exchange
  * itself is tested against RGW by t/api_*.t. */
 #include "mb_sts.h"
+#include "mb_html.h"
 #include "tap.h"
 
 #include <apr_general.h>
@@ -87,9 +88,9 @@ int main(void)
     ok(k == MB_STS_REFUSED && !strcmp(res.code, "HTTP400"),
        "an odd error code is not echoed (HTTP400 instead)");
 
-    ok(!strcmp(mb_form_encode(p, "a b+c/d={\"x\":1}~-._"),
+    ok(!strcmp(mb_url_escape(p, "a b+c/d={\"x\":1}~-._"),
                "a%20b%2Bc%2Fd%3D%7B%22x%22%3A1%7D~-._"), "form encoding: %s",
-       mb_form_encode(p, "a b+c/d={\"x\":1}~-._"));
+       mb_url_escape(p, "a b+c/d={\"x\":1}~-._"));
 
     memset(&conf, 0, sizeof(conf));
     conf.action = MB_STS_ASSUME_ROLE;

@@ -28,6 +28,14 @@ int main(void)
     fmt(apr_time_from_sec(1700000000) + 999999, "2023-11-14 22:13:20");
     fmt(apr_time_from_sec(951782400), "2000-02-29 00:00:00");
     fmt(apr_time_from_sec(4102444799LL), "2099-12-31 23:59:59");
+    {
+        apr_pool_t *p;
+        apr_pool_create(&p, NULL);
+        ok(!strcmp(mb_time_pformat(p, apr_time_from_sec(1700000000)),
+                   "2023-11-14 22:13:20"),
+           "pool form: the same format");
+        apr_pool_destroy(p);
+    }
 
     iso("2023-11-14T22:13:20Z", 0, apr_time_from_sec(1700000000));
     iso("2023-11-14T22:13:20.966362713Z", 0, apr_time_from_sec(1700000000));

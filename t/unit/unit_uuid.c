@@ -28,6 +28,33 @@ int main(void)
        "0xff bytes: %s", u);
     ok(mb_uuid_valid(u), "formatted UUID is valid");
 
+    /* every byte value at every position, as the hand-written formatter
+     * wrote it before apr_uuid_format: lowercase %02x, dashes after the
+     * 4th, 6th, 8th and 10th byte, version and variant bits forced */
+    {
+        int v, k, same = 1;
+        for (v = 0; v < 256; v++) {
+            unsigned char b[16];
+            char want[MB_UUID_LEN + 1];
+            int o = 0;
+            for (k = 0; k < 16; k++) {
+                b[k] = (unsigned char)((v + 37 * k) & 0xff);
+            }
+            mb_uuid_format(b, u);
+            b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+            b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+            for (k = 0; k < 16; k++) {
+                if (k == 4 || k == 6 || k == 8 || k == 10) {
+                    want[o++] = '-';
+                }
+                apr_snprintf(want + o, 3, "%02x", b[k]);
+                o += 2;
+            }
+            same &= !strcmp(u, want) && mb_uuid_valid(u);
+        }
+        ok(same, "every byte value at every position formatted as before");
+    }
+
     seen = apr_hash_make(p);
     for (i = 0; i < 10000; i++) {
         if (mb_uuid4(u) != 0) {
