@@ -14,16 +14,7 @@
 #include <http_request.h>
 
 static const command_rec mb_cmds[] = {
-    AP_INIT_TAKE1("BroadcastVideoRoot", mb_cmd_video_root, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Directory the path query parameter is resolved in "
-                  "(switches broadcast-video to query mode)"),
-    AP_INIT_TAKE1("BroadcastPathParam", mb_cmd_path_param, NULL, OR_FILEINFO,
-                  "Name of the query parameter naming the file (default "
-                  "'path')"),
-    AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,
-                  "Most bytes sent for one range (K/M/G suffix, 0 = no "
-                  "cap; default 8M)"),
+    MB_VIDEO_DIRECTIVES,
     AP_INIT_FLAG("BroadcastWatchLog", mb_cmd_watch_log, NULL,
                  RSRC_CONF | ACCESS_CONF,
                  "Record every playback request in the watch log through "
