@@ -219,8 +219,8 @@ const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg)
     int i;
 
     /* digits, then a unit or nothing: what ap_timeout_parameter_parse
-     * would also take ("5 s", "-5", "5hours") is refused, and at most 9
-     * digits besides leading zeros keep its arithmetic in range */
+     * would also take (" 5", "+5", "5sec", "5hours") is refused, and at
+     * most 9 digits besides leading zeros keep its arithmetic in range */
     while (*digits == '0') {
         digits++;
     }
@@ -301,10 +301,8 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
                 if (c->lifetime == MB_UNSET) {
                     continue;
                 }
-                why = mb_sts_lifetime_check(
-                    ptemp,
-                    c->action == MB_UNSET ? MB_STS_ASSUME_ROLE : c->action,
-                    c->lifetime);
+                why = mb_sts_lifetime_check(ptemp, mb_api_action(c),
+                                            c->lifetime);
                 if (why) {
                     ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                                  MBLOGNO(0411) "BroadcastCredentialLifetime "

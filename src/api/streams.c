@@ -193,7 +193,7 @@ int mb_api_list(request_rec *r, const mb_api_conf *c)
     if (before) {
         rv = mb_stream_get(r, dbd, before, &after);
         /* another user's stream is no cursor of one's own list */
-        if (rv == HTTP_NOT_FOUND || (rv == OK && c->owner_only != 0 &&
+        if (rv == HTTP_NOT_FOUND || (rv == OK && mb_api_owner_only(c) &&
                                      strcmp(after->owner, r->user) != 0)) {
             return mb_api_bad_param(r, "'before' names no stream");
         }
@@ -201,8 +201,8 @@ int mb_api_list(request_rec *r, const mb_api_conf *c)
             return mb_api_status_error(r, rv);
         }
     }
-    if ((rv = mb_stream_list(r, dbd, c->owner_only != 0 ? r->user : NULL, after,
-                             limit, &rows)) != OK) {
+    if ((rv = mb_stream_list(r, dbd, mb_api_owner_only(c) ? r->user : NULL,
+                             after, limit, &rows)) != OK) {
         return mb_api_status_error(r, rv);
     }
     body = mb_json_object(r->pool);
