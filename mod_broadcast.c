@@ -15,67 +15,10 @@
 #include <http_request.h>
 
 static const command_rec mb_cmds[] = {
-    AP_INIT_TAKE1("BroadcastVideoRoot", mb_cmd_video_root, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Directory the path query parameter is resolved in "
-                  "(switches broadcast-video to query mode)"),
-    AP_INIT_TAKE1("BroadcastPathParam", mb_cmd_path_param, NULL, OR_FILEINFO,
-                  "Name of the query parameter naming the file (default "
-                  "'path')"),
-    AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,
-                  "Most bytes sent for one range (K/M/G suffix, 0 = no "
-                  "cap; default 8M)"),
+    /* one table per feature, in the feature's header */
+    MB_VIDEO_DIRECTIVES,
     MB_WATCH_DIRECTIVES,
-    /* broadcast-api (src/config/api.c) */
-    AP_INIT_TAKE1("BroadcastStorage", mb_cmd_storage, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Where live streams are uploaded: S3 (temporary credentials "
-                  "from STS) or local (PUT to broadcast-live); needs mod_dbd"),
-    AP_INIT_TAKE1("BroadcastS3Bucket", mb_cmd_s3_bucket, NULL,
-                  RSRC_CONF | ACCESS_CONF, "The bucket of live streams"),
-    AP_INIT_TAKE1("BroadcastS3Region", mb_cmd_s3_region, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "The bucket's region, also STS's signing region "
-                  "(default us-east-1)"),
-    AP_INIT_TAKE1("BroadcastS3Path", mb_cmd_s3_path, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Template of a stream's prefix (default %{user}/%{id}/)"),
-    AP_INIT_TAKE1("BroadcastSTSEndpoint", mb_cmd_sts_endpoint, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "STS URL (default https://sts.REGION.amazonaws.com/)"),
-    AP_INIT_TAKE1("BroadcastSTSAction", mb_cmd_sts_action, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "AssumeRole (default) or GetFederationToken"),
-    AP_INIT_TAKE1("BroadcastSTSRoleArn", mb_cmd_sts_role_arn, NULL,
-                  RSRC_CONF | ACCESS_CONF, "The role AssumeRole assumes"),
-    AP_INIT_TAKE2("BroadcastAWSCredentials", mb_cmd_aws_credentials, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "ACCESS SECRET, each env:NAME, file:PATH or (warned) "
-                  "the literal key"),
-    AP_INIT_TAKE1("BroadcastCredentialLifetime", mb_cmd_credential_lifetime,
-                  NULL, RSRC_CONF | ACCESS_CONF,
-                  "Seconds the credentials live (default 3600)"),
-    AP_INIT_TAKE1("BroadcastSTSTimeout", mb_cmd_sts_timeout, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Seconds an STS exchange may take (default 10)"),
-    AP_INIT_FLAG("BroadcastSTSKeepAlive", mb_cmd_sts_keepalive, NULL,
-                 RSRC_CONF | ACCESS_CONF,
-                 "On (default): reuse connections to STS; Off: a new "
-                 "connection for each call"),
-    AP_INIT_FLAG("BroadcastOwnerOnly", mb_cmd_owner_only, NULL,
-                 RSRC_CONF | ACCESS_CONF,
-                 "On (default): stop, refresh and detail are the owner's "
-                 "only; Off: left to the location's Require rules"),
-    AP_INIT_ITERATE("BroadcastTrustedOrigin", mb_cmd_trusted_origin, NULL,
-                    RSRC_CONF | ACCESS_CONF,
-                    "Origins (scheme://host[:port]) whose pages may call the "
-                    "API and ingest from a browser, with CORS; every other "
-                    "cross-site state-changing request is refused"),
-    AP_INIT_TAKE1("BroadcastMaxLiveStreams", mb_cmd_max_live, NULL,
-                  RSRC_CONF | ACCESS_CONF,
-                  "Live streams a user may have at once (default 5, 0: no "
-                  "limit)"),
-    /* broadcast-live (src/live/directives.c) */
+    MB_API_DIRECTIVES,
     MB_LIVE_DIRECTIVES,
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };

@@ -1,6 +1,6 @@
 /* bench/json_cost.c -- what the JSON work of one start costs: the session
  * policy and the response, built with src/core/json.c and dumped into pool memory,
- * as src/core/s3.c and src/api/api.c do.  Built and run by bench/api.sh. */
+ * as src/core/s3.c and src/api/credentials.c do.  Built and run by bench/api.sh. */
 #include "mb_json.h"
 #include "mb_s3.h"
 

@@ -1,20 +1,21 @@
 /*
- * api/directives.c -- the live broadcast API's directives, their checks at
- * startup, and the process-wide state of STS calls (libcurl's global init
- * and share).
+ * api/directives.c -- the live broadcast API's directives (their table is
+ * MB_API_DIRECTIVES in src/api/api.h, their fields src/config/api.h) and
+ * their checks at startup.  The process-wide state of STS calls is in
+ * src/api/sts_share.c.
  */
 #include "api/api.h"
+#include "mb_number.h"
 #include "mb_s3.h"
 #include "mb_secret.h"
 #include "mb_validate.h"
 
 #include <apr_lib.h>
 #include <apr_strings.h>
+#include <apr_uri.h>
 #include <http_core.h>
 
 APLOG_USE_MODULE(broadcast);
-
-static CURLSH *curl_share;
 
 /* Warnings found while reading the configuration: the error log is not
  * open yet then (they would reach only the starting terminal), so they
@@ -102,13 +103,18 @@ const char *mb_cmd_s3_path(cmd_parms *cmd, void *dcfg, const char *arg)
     return NULL;
 }
 
+/* BroadcastSTSEndpoint: an http or https URL with a host (apr_uri_parse). */
 const char *mb_cmd_sts_endpoint(cmd_parms *cmd, void *dcfg, const char *arg)
 {
-    if (strncasecmp(arg, "https://", 8) != 0 &&
-        strncasecmp(arg, "http://", 7) != 0) {
+    apr_uri_t u;
+
+    if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS || u.scheme == NULL ||
+        (strcasecmp(u.scheme, "https") != 0 &&
+         strcasecmp(u.scheme, "http") != 0) ||
+        u.hostname == NULL || *u.hostname == '\0') {
         return err(cmd, "must be an http:// or https:// URL");
     }
-    if (strncasecmp(arg, "http://", 7) == 0) {
+    if (strcasecmp(u.scheme, "http") == 0) {
         startup_warning(
             cmd,
             apr_psprintf(
@@ -203,30 +209,45 @@ const char *mb_cmd_credential_lifetime(cmd_parms *cmd, void *dcfg,
     return check_lifetime(cmd, c);
 }
 
+/* BroadcastSTSTimeout: a number of seconds, as always, or a time with one
+ * of httpd's units (ap_timeout_parameter_parse: ms, s, mi, hr); either way
+ * a whole number of seconds from 1 to 300. */
 const char *mb_cmd_sts_timeout(cmd_parms *cmd, void *dcfg, const char *arg)
 {
-    if (mb_seconds_parse(arg, 300, &api_of(dcfg)->sts_timeout)) {
-        return err(cmd, "a number of seconds, 1 to 300");
+    static const char *const units[] = {"", "ms", "s", "mi", "hr", NULL};
+    const char *digits = arg, *unit;
+    apr_interval_time_t t;
+    int i;
+
+    /* digits, then a unit or nothing: what ap_timeout_parameter_parse
+     * would also take (" 5", "+5", "5sec", "5hours") is refused, and at
+     * most 9 digits besides leading zeros keep its arithmetic in range */
+    while (*digits == '0') {
+        digits++;
     }
+    for (unit = digits; apr_isdigit(*unit); unit++) {
+    }
+    for (i = 0; units[i] && strcmp(unit, units[i]) != 0; i++) {
+    }
+    if (!apr_isdigit(*arg) || units[i] == NULL || unit - digits > 9 ||
+        ap_timeout_parameter_parse(arg, &t, "s") != APR_SUCCESS ||
+        t < apr_time_from_sec(1) || t > apr_time_from_sec(300) ||
+        t % APR_USEC_PER_SEC != 0) {
+        return err(cmd, "a number of seconds, 1 to 300 (or a whole number "
+                        "of seconds with a unit: ms, s, mi, hr)");
+    }
+    api_of(dcfg)->sts_timeout = (int)apr_time_sec(t);
     return NULL;
 }
 
 const char *mb_cmd_max_live(cmd_parms *cmd, void *dcfg, const char *arg)
 {
-    char *end;
-    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+    apr_int64_t n;
 
-    if (!apr_isdigit(*arg) || *end != '\0' || n < 0 || n > 100000) {
+    if (mb_int_parse(arg, 0, 100000, &n)) {
         return err(cmd, "a number of streams, 0 (no limit) to 100000");
     }
     api_of(dcfg)->max_live = (int)n;
-    return NULL;
-}
-
-const char *mb_cmd_owner_only(cmd_parms *cmd, void *dcfg, int on)
-{
-    (void)cmd;
-    api_of(dcfg)->owner_only = on ? 1 : 0;
     return NULL;
 }
 
@@ -280,10 +301,8 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
                 if (c->lifetime == MB_UNSET) {
                     continue;
                 }
-                why = mb_sts_lifetime_check(
-                    ptemp,
-                    c->action == MB_UNSET ? MB_STS_ASSUME_ROLE : c->action,
-                    c->lifetime);
+                why = mb_sts_lifetime_check(ptemp, mb_api_action(c),
+                                            c->lifetime);
                 if (why) {
                     ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
                                  MBLOGNO(0411) "BroadcastCredentialLifetime "
@@ -298,20 +317,6 @@ static int check_lifetimes(apr_pool_t *ptemp, server_rec *main_s)
     return OK;
 }
 
-static apr_status_t curl_global_done(void *data)
-{
-    (void)data;
-    curl_global_cleanup();
-    return APR_SUCCESS;
-}
-
-const char *mb_cmd_sts_keepalive(cmd_parms *cmd, void *dcfg, int on)
-{
-    (void)cmd;
-    api_of(dcfg)->sts_keepalive = on ? 1 : 0;
-    return NULL;
-}
-
 int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                        server_rec *s)
 {
@@ -319,14 +324,9 @@ int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
     if (check_lifetimes(ptemp, s) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    /* Once, in the parent, before any thread exists. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s,
-                     MBLOGNO(0403) "curl_global_init failed");
+    if (mb_api_curl_global_init(pconf, s) != OK) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
-    apr_pool_cleanup_register(pconf, NULL, curl_global_done,
-                              apr_pool_cleanup_null);
     if (startup_warnings) {
         int i;
         for (i = 0; i < startup_warnings->nelts; i++) {
@@ -335,19 +335,4 @@ int mb_api_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
         }
     }
     return OK;
-}
-
-void mb_api_child_init(apr_pool_t *pchild, server_rec *s)
-{
-    curl_share = mb_sts_share(pchild);
-    if (curl_share == NULL) {
-        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                     MBLOGNO(0404) "no curl share: STS connections will not "
-                                   "be reused");
-    }
-}
-
-CURLSH *mb_api_curl_share(void)
-{
-    return curl_share;
 }

@@ -1,5 +1,5 @@
 /*
- * authz_owner.c -- the authorization provider `Require broadcast-owner`:
+ * authz/owner.c -- the authorization provider `Require broadcast-owner`:
  * granted when the authenticated user owns the stream the request names
  * (a stream id as the last path segment, else the `id` parameter of the
  * query string or of a form body).  Shaped like mod_authz_dbd's.

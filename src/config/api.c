@@ -7,6 +7,8 @@
 #include "mb_s3.h"
 #include "mb_sts.h"
 
+#include <apr_strings.h>
+
 #define DEFAULT_REGION "us-east-1"
 #define DEFAULT_ACTION MB_STS_ASSUME_ROLE
 #define DEFAULT_LIFETIME 3600
@@ -60,6 +62,13 @@ const char *mb_api_region(const mb_api_conf *c)
 const char *mb_api_path_tmpl(const mb_api_conf *c)
 {
     return c->path_tmpl ? c->path_tmpl : MB_S3_DEFAULT_PATH;
+}
+
+const char *mb_api_sts_endpoint(apr_pool_t *p, const mb_api_conf *c)
+{
+    return c->sts_endpoint ? c->sts_endpoint
+                           : apr_pstrcat(p, "https://sts.", mb_api_region(c),
+                                         ".amazonaws.com/", NULL);
 }
 
 int mb_api_action(const mb_api_conf *c)

@@ -38,6 +38,9 @@ void mb_api_conf_merge(mb_api_conf *c, const mb_api_conf *base,
 const char *mb_api_region(const mb_api_conf *c);
 /* BroadcastS3Path, default %{user}/%{id}/. */
 const char *mb_api_path_tmpl(const mb_api_conf *c);
+/* BroadcastSTSEndpoint, default https://sts.<region>.amazonaws.com/
+ * (in pool p). */
+const char *mb_api_sts_endpoint(apr_pool_t *p, const mb_api_conf *c);
 /* BroadcastSTSAction, default AssumeRole (mb_sts_action_e). */
 int mb_api_action(const mb_api_conf *c);
 /* BroadcastCredentialLifetime, default 3600 s. */

@@ -1,5 +1,5 @@
 /*
- * guard.c -- the httpd side of src/guard/guard.h: cross-origin requests
+ * guard/guard.c -- the httpd side of src/guard/guard.h: cross-origin requests
  * (Origin, Sec-Fetch-Site) against BroadcastTrustedOrigin, CORS answers
  * for the origins listed, and the headers every answer of the module
  * carries.

@@ -1,5 +1,5 @@
 /*
- * mb_guard.h -- what the module adds to every request of its handlers:
+ * guard/guard.h -- what the module adds to every request of its handlers:
  * the refusal of cross-site state-changing requests (CSRF), CORS for the
  * origins BroadcastTrustedOrigin lists, and X-Content-Type-Options.  The
  * decision itself is pure (include/mb_origin.h); this is its httpd side.

@@ -11,6 +11,23 @@ const char *mb_cmd_video_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_path_param(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
 
+/* The directives of broadcast-video, for the module's command table
+ * (mod_broadcast.c); handlers in src/video/directives.c, fields in
+ * src/config/video.h.
+ * t/docs/directives.t reads these lines: no line break just before an
+ * entry's flags nor inside them. */
+#define MB_VIDEO_DIRECTIVES                                                    \
+    AP_INIT_TAKE1("BroadcastVideoRoot", mb_cmd_video_root,                     \
+                  NULL, RSRC_CONF | ACCESS_CONF,                               \
+                  "Directory the path query parameter is resolved in "         \
+                  "(switches broadcast-video to query mode)"),                 \
+    AP_INIT_TAKE1("BroadcastPathParam", mb_cmd_path_param, NULL, OR_FILEINFO,  \
+                  "Name of the query parameter naming the file (default "      \
+                  "'path')"),                                                  \
+    AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,    \
+                  "Most bytes sent for one range (K/M/G suffix, 0 = no "       \
+                  "cap; default 8M)")
+
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
 
@@ -19,9 +36,9 @@ int mb_video_handler(request_rec *r);
  * cut at `cap` bytes (0: no cap).  Returns the handler's status. */
 int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap);
 
-
 /* The output filter that applies BroadcastMaxChunk where httpd's byterange
- * filter cuts the range (src/video.c); called from the hook registration. */
+ * filter cuts the range (src/video/video.c); called from the hook
+ * registration. */
 void mb_video_register_filter(void);
 
 #endif /* MB_VIDEO_H */

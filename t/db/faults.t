@@ -266,7 +266,7 @@ sub warm_pool {
     my $busy = rgw_env('MB_API_PORT_SQLITE_BUSY');
     open my $lock, '|-', @sqlite or die "sqlite3: $!";
     $lock->autoflush(1);
-    print $lock "BEGIN EXCLUSIVE;\nUPDATE mb_stream SET name = name WHERE id = '$st->{s3}';\n";
+    print $lock ".timeout 10000\nBEGIN EXCLUSIVE;\nUPDATE mb_stream SET name = name WHERE id = '$st->{s3}';\n";
     my $end = time() + 10;
     sleep 0.1 while time() < $end
         && system("@sqlite -cmd '.timeout 0' 'BEGIN IMMEDIATE; ROLLBACK;' >/dev/null 2>&1") == 0;
@@ -304,7 +304,8 @@ sub warm_pool {
 {
     open my $lock, '|-', as_nobody('sqlite3', sqlite_db()) or die "sqlite3: $!";
     $lock->autoflush(1);
-    print $lock "BEGIN EXCLUSIVE;\n";
+    # the writer may be in a transaction of its own right now: wait for it
+    print $lock ".timeout 10000\nBEGIN EXCLUSIVE;\n";
     my $end = time() + 10;
     sleep 0.1 while time() < $end
         && system(as_nobody('sqlite3', sqlite_db(), 'BEGIN IMMEDIATE; ROLLBACK;')) == 0;

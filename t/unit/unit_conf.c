@@ -14,6 +14,7 @@
 #include "config/watch.h"
 #include "mb_sts.h"
 
+#include <apr_general.h>
 #include <string.h>
 
 #define FILL 0xa5
@@ -169,6 +170,23 @@ int main(void)
     ok(mb_api_max_live(&a) == 5, "BroadcastMaxLiveStreams 5");
     a.max_live = 0;
     ok(mb_api_max_live(&a) == 0, "BroadcastMaxLiveStreams 0: no limit");
+    {
+        apr_pool_t *p;
+        apr_initialize();
+        apr_pool_create(&p, NULL);
+        ok(!strcmp(mb_api_sts_endpoint(p, &a),
+                   "https://sts.us-east-1.amazonaws.com/"),
+           "BroadcastSTSEndpoint: the region's STS");
+        a.region = "eu-west-3";
+        ok(!strcmp(mb_api_sts_endpoint(p, &a),
+                   "https://sts.eu-west-3.amazonaws.com/"),
+           "BroadcastSTSEndpoint follows BroadcastS3Region");
+        a.sts_endpoint = "http://127.0.0.1:7480/";
+        ok(!strcmp(mb_api_sts_endpoint(p, &a), "http://127.0.0.1:7480/"),
+           "BroadcastSTSEndpoint as set");
+        apr_pool_destroy(p);
+        apr_terminate();
+    }
 
     mb_watch_conf_init(&w);
     ok(mb_watch_log_on(&w) == 0, "BroadcastWatchLog Off");

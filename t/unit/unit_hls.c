@@ -1,4 +1,5 @@
-/* Unit tests of HLS ingest rules and playlists (src/core/hls.c). */
+/* Unit tests of HLS ingest rules and playlists (src/core/hls_ingest.c,
+ * src/core/hls.c). */
 #include "mb_hls.h"
 #include "tap.h"
 

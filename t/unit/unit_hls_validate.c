@@ -1,5 +1,5 @@
 /* Unit tests of the validation of uploaded playlists
- * (mb_hls_validate_playlist in src/core/hls.c). */
+ * (mb_hls_validate_playlist in src/core/hls_ingest.c). */
 #include "mb_hls.h"
 #include "tap.h"
 
