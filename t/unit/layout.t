@@ -108,4 +108,13 @@ for my $f (grep { $_ ne 'mod_broadcast.c' && /\.c$/ } @files) {
 }
 is_deeply \@hooks, [], 'hooks are registered in mod_broadcast.c only';
 
+# a file a newcomer can read: at most 500 lines
+my @long;
+for my $f (@files) {
+    open my $fh, '<', $f or die;
+    1 while <$fh>;
+    push @long, "$f: $. lines" if $. > 500;
+}
+is_deeply \@long, [], 'no source file is over 500 lines';
+
 done_testing;
