@@ -58,11 +58,11 @@ for my $p (@pages) {
         push @bad_links, "$p: $u (no heading #$frag in $target)"
             unless $anchors{$target}{$frag};
     }
-    # files of the repository named in code spans; placeholders (<id>) and
+    # files of the repository named in code spans; placeholders (<id>, ...) and
     # what the build or the suite makes (build/, t/state, t/logs) aside
     while ($text =~ /`((?:src|include|t|conf|bench|\.ci)\/[^`\s]*)`/g) {
         my $f = $1;
-        next if $f =~ /[<{]/ || $f =~ m{^t/(?:state|logs)\b};
+        next if $f =~ /[<{]|\.\.\./ || $f =~ m{^t/(?:state|logs)\b};
         $files++;
         my @hit = $f =~ /[*?]/ ? glob("$TOP/$f") : (-e "$TOP/$f" ? ($f) : ());
         push @bad_files, "$p: $f" unless @hit;
