@@ -154,12 +154,15 @@ for my $name (sort keys %cmd) {
     like $d->{text}, qr/\S.{40,}/s, "$name: a paragraph of behaviour";
 }
 
-# the README links here by name: each link names a documented directive
-my $readme = slurp("$TOP/README.md");
-my @links = $readme =~ /\(docs\/directives\.md#(\w+)\)/g;
-ok @links >= 20, scalar(@links) . ' links of the README into docs/directives.md';
+# the README and the other pages of docs/ link here by name: each link
+# names a documented directive
+my @links = slurp("$TOP/README.md") =~ /\(docs\/directives\.md#(\w+)\)/g;
+for my $page (grep { !m{/directives\.md$} } sort glob("$TOP/docs/*.md")) {
+    push @links, slurp($page) =~ /\((?:\.\/)?directives\.md#(\w+)\)/g;
+}
+ok @links >= 20, scalar(@links) . ' links of the README and docs/*.md into docs/directives.md';
 my %anchor = map { lc($_) => 1 } keys %doc;
 is_deeply [grep { !$anchor{$_} } @links], [],
-    'every README link into docs/directives.md names a documented directive';
+    'every README and docs/*.md link into docs/directives.md names a documented directive';
 
 done_testing;

@@ -1,8 +1,8 @@
-# `make run` and the README's shell blocks work as written (issue 9
+# `make run` and the shell blocks of README.md and docs/*.md work as written (issue 9
 # section 5).  conf/run.sh (what `make run` runs) is started on a port of
 # this suite's own, in a scratch directory: it says "open <url>/ a page
 # that plays the sample", and / is that page (headless Chromium plays it).
-# Then every README block marked "```sh run" is run, in README order, in
+# Then every block marked "```sh run" is run, README.md first, then docs/*.md, in
 # one shell in a scratch directory, against that server (its
 # http://127.0.0.1:8080), with /var/lib/broadcast under the scratch
 # directory and PostgreSQL's host "db" the suite's PostgreSQL (a database
@@ -11,7 +11,7 @@ use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
 use lib 't/lib';
-use MB::Readme qw(fences);
+use MB::Readme qw(fences readme_path);
 use File::Path qw(make_path remove_tree);
 use POSIX qw(setsid);
 use IO::Socket::INET;
@@ -77,7 +77,7 @@ system("$psql -c 'DROP DATABASE IF EXISTS $pgdb' -c 'CREATE DATABASE $pgdb OWNER
 symlink "$TOP/conf", "$S/paste/conf" or die "symlink: $!";
 
 my @blocks = fences(qr/^sh run$/);
-ok @blocks >= 5, scalar(@blocks) . ' "sh run" blocks in the README';
+ok @blocks >= 5, scalar(@blocks) . ' "sh run" blocks in ' . readme_path();
 my $script = "set -euo pipefail\n";
 for my $b (@blocks) {
     my $text = $b->{text};
@@ -87,7 +87,7 @@ for my $b (@blocks) {
     # the build in the source tree; installed under the scratch directory
     $text =~ s{^make install\b}{make -s -C '$TOP' install DESTDIR='$S/root'}mg;
     $text =~ s{^make\b(?! -s -C)}{make -s -C '$TOP'}mg;
-    $script .= "echo '#### README.md line $b->{line}' >&2\n$text\n";
+    $script .= "echo '#### $b->{file} line $b->{line}' >&2\n$text\n";
 }
 open my $fh, '>', "$S/paste.sh" or die; print $fh $script; close $fh;
 my $ran = `cd '$S/paste' && PGPASSWORD=broadcast bash '$S/paste.sh' 2>&1`;

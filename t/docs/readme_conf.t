@@ -1,4 +1,5 @@
-# The README's configuration blocks work as written (issue 9 section 5):
+# The documentation's configuration blocks (README.md and docs/*.md) work
+# as written (issue 9 section 5):
 # every ```apache block, with its placeholders made real (paths under a
 # scratch directory, the module from the build tree), passes `apache2 -t`
 # in a scratch ServerRoot that loads the modules the block needs; every
@@ -43,30 +44,30 @@ my $port = 10000 + ($ENV{TEST_PORT} // 8529) % 1000 * 20 + 9;   # never bound by
 for my $b (@blocks) {
     my $text = localize($b->{text});
     my %own = map { $_ => 1 } $text =~ /^\s*LoadModule\s+(\w+)_module\b/mg;
-    my $conf = "$S/block-$b->{line}.conf";
+    my $conf = "$S/block-" . ($b->{file} =~ s{\W}{_}gr) . "-$b->{line}.conf";
     open my $fh, '>', $conf or die "$conf: $!";
     print $fh "ServerRoot \"$S\"\nServerName 127.0.0.1\nListen 127.0.0.1:$port\n",
               "PidFile \"$S/logs/httpd.pid\"\nErrorLog \"$S/logs/error_log\"\n",
               "DefaultRuntimeDir \"$S/logs\"\nTypesConfig /etc/mime.types\n";
     print $fh "LoadModule ${_}_module $MODDIR/mod_$_.so\n" for grep { !$own{$_} } @modules;
     print $fh "LoadModule broadcast_module $TOP/.libs/mod_broadcast.so\n" unless $own{broadcast};
-    print $fh "# ---- README.md line $b->{line}\n", $text;
+    print $fh "# ---- $b->{file} line $b->{line}\n", $text;
     close $fh;
     # Apache has no end-of-line comments: "Require all granted  # x" is an
     # error, and a directive that takes a list would take "#" and "x"
     my @eol = grep { my $l = $_; $l =~ s/"(?:[^"\\]|\\.)*"//g; $l =~ /^\s*[^\s#].*\s#/ }
               split /\n/, $b->{text};
-    is_deeply \@eol, [], "README line $b->{line}: no comment after a directive";
+    is_deeply \@eol, [], "$b->{file} line $b->{line}: no comment after a directive";
     my $out = `$HTTPD -t -f '$conf' 2>&1`;
     my $rc = $? >> 8;
-    ok $rc == 0 && $out =~ /Syntax OK/, "README line $b->{line}: apache2 -t accepts the block"
+    ok $rc == 0 && $out =~ /Syntax OK/, "$b->{file} line $b->{line}: apache2 -t accepts the block"
         or diag "$out\n---- the block as checked:\n$text";
 }
 
 # the JSON examples (policies, answers) parse
 my $json = JSON::PP->new->utf8(0);
 for my $b (fences(qr/^json$/)) {
-    ok eval { $json->decode($b->{text}); 1 }, "README line $b->{line}: the json block is JSON"
+    ok eval { $json->decode($b->{text}); 1 }, "$b->{file} line $b->{line}: the json block is JSON"
         or diag $@;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/perl
 # Log tags (issue 10): every MBLOGNO(n) of mod_broadcast.c, src/ and
 # include/*.h names one message only, so that a tag in the error log leads
-# to one line of code; and README.md's "Log tags" table is the one this
+# to one line of code; and docs/development.md's "Log tags" table is the one this
 # test builds from the sources (between <!-- log-tags --> markers), so it
 # cannot go stale.  On a mismatch the test prints the table to paste.
 use strict;
@@ -45,10 +45,10 @@ my $want = "| File | Tags (MBnnnn) |\n| --- | --- |\n"
          . join('', map { "| `$_` | " . ranges(@{ $of_file{$_} }) . " |\n" }
                     grep { $of_file{$_} } @files);
 
-open my $rd, '<', "$top/README.md" or die "README.md: $!";
+open my $rd, '<', "$top/docs/development.md" or die "docs/development.md: $!";
 my $readme = do { local $/; <$rd> };
 my ($have) = $readme =~ /<!-- log-tags -->\n(.*?)<!-- \/log-tags -->/s;
-ok defined $have, 'README.md has the log tags table';
-is $have // '', $want, "README.md's log tags table matches the sources"
-    or diag "the table for README.md:\n", $want;
+ok defined $have, 'docs/development.md has the log tags table';
+is $have // '', $want, "docs/development.md's log tags table matches the sources"
+    or diag "the table for docs/development.md:\n", $want;
 done_testing;

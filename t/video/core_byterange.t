@@ -234,7 +234,7 @@ for my $c ([ '100000-110000', 416 ], [ '100000-110000,200000-', 416 ],
 }
 
 # Where the handler cuts a single range itself it follows RFC 9110 where
-# the core's parser does not (README, video section): pinned here, the
+# the core's parser does not (docs/video.md, "Behaviour"): pinned here, the
 # core's answer beside ours, so that a change of either is seen.
 write_cmp_file('empty.txt', '');
 for my $c (
