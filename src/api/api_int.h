@@ -34,10 +34,14 @@ int mb_api_bad_param(request_rec *r, const char *message);
 void mb_api_stream_json(request_rec *r, mb_json *j, const mb_stream *s,
                         int with_stop);
 
-/* {"stream": {...}} */
+/* {"playlist_url", "player_url", "recording_url"} set into j (absolute
+ * URLs under BroadcastLiveURL; recording_url null while live) */
+void mb_api_playback_json(request_rec *r, mb_json *j, const mb_stream *s);
+
+/* {"stream": {...}, "playback": {...}} */
 mb_json *mb_api_stream_body(request_rec *r, const mb_stream *s, int with_stop);
 
-/* {"stream": {...}, "endpoint": {"HTTP": endpoint}} (local storage) */
+/* {"stream", "playback", "endpoint": {"HTTP": endpoint}} (local storage) */
 int mb_api_send_local_endpoint(request_rec *r, const mb_stream *s,
                                const mb_json *endpoint);
 
@@ -53,7 +57,7 @@ int mb_api_provision(request_rec *r, const mb_api_conf *c,
                      const mb_sts_conf *sc, const mb_stream *s,
                      mb_sts_creds *creds, int *failed);
 
-/* {"stream": {...}, "endpoint": {"S3": {...}}} */
+/* {"stream", "playback", "endpoint": {"S3": {...}}} */
 int mb_api_send_endpoint(request_rec *r, const mb_api_conf *c,
                          const mb_sts_conf *sc, const mb_stream *s,
                          const mb_sts_creds *creds);

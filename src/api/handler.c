@@ -9,13 +9,18 @@
  *   POST <loc>/stop     id=...                         -> stream
  *   POST <loc>/refresh  id=...                         -> stream + endpoint
  *   GET  <loc>/<id>                                    -> stream
- *   GET  <loc>/         limit=20, before=<id>          -> live streams
+ *   GET  <loc>/         limit=20, before=<id>,
+ *                       state=live (default)|stopped|all -> streams
+ *
+ * Each stream comes with its "playback" URLs (where broadcast-live serves
+ * it: playlist, player page, recording once stopped).
  *
  * Errors are {"error": {"code", "message"}}; a message never holds a
  * secret, nor STS's own message (logged instead: it may name accounts).
  */
 #include "api/api_int.h"
 #include "guard/guard.h"
+#include "live/live.h"
 #include "mb_time.h"
 #include "mb_uuid.h"
 
@@ -88,12 +93,28 @@ void mb_api_stream_json(request_rec *r, mb_json *j, const mb_stream *s,
     }
 }
 
-/* {"stream": {...}} */
+/* {"playlist_url", "player_url", "recording_url"} set into j: where
+ * broadcast-live serves the stream (BroadcastLiveURL), for either storage;
+ * recording_url null while the stream is live. */
+void mb_api_playback_json(request_rec *r, mb_json *j, const mb_stream *s)
+{
+    const char *url = mb_live_stream_url(r, s->id);
+
+    mb_json_set_str(j, "playlist_url",
+                    apr_pstrcat(r->pool, url, "index.m3u8", NULL));
+    mb_json_set_str(j, "player_url", url);
+    mb_json_set_str(j, "recording_url",
+                    s->live ? NULL
+                            : apr_pstrcat(r->pool, url, "vod.m3u8", NULL));
+}
+
+/* {"stream": {...}, "playback": {...}} */
 mb_json *mb_api_stream_body(request_rec *r, const mb_stream *s, int with_stop)
 {
     mb_json *body = mb_json_object(r->pool);
 
     mb_api_stream_json(r, mb_json_set_object(body, "stream"), s, with_stop);
+    mb_api_playback_json(r, mb_json_set_object(body, "playback"), s);
     return body;
 }
 

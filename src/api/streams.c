@@ -1,8 +1,9 @@
 /*
  * api/streams.c -- the endpoints on existing streams: POST <loc>/stop,
  * POST <loc>/refresh (new credentials or upload token), GET <loc>/<id>
- * (one stream) and GET <loc>/ (the live streams, paged).  Each checks the
- * stream exists and, unless BroadcastOwnerOnly Off, that the user owns it.
+ * (one stream) and GET <loc>/ (the live, stopped or all streams, paged).  Each
+ * checks the stream exists and, unless BroadcastOwnerOnly Off, that the user
+ * owns it.
  */
 #include "api/api_int.h"
 #include "live/live.h"
@@ -168,12 +169,32 @@ int mb_api_detail(request_rec *r, const mb_api_conf *c, const char *id)
     return mb_api_send_json(r, HTTP_OK, mb_api_stream_body(r, s, 1));
 }
 
-/* GET <loc>/: the caller's own live streams, everyone's where the owner
+/* The state parameter of the list: 0 with *state, or -1 (bad value). */
+static int state_param(const char *v, mb_stream_state *state)
+{
+    if (v == NULL || !strcmp(v, "live")) {
+        *state = MB_STREAMS_LIVE;
+    }
+    else if (!strcmp(v, "stopped")) {
+        *state = MB_STREAMS_STOPPED;
+    }
+    else if (!strcmp(v, "all")) {
+        *state = MB_STREAMS_ALL;
+    }
+    else {
+        return -1;
+    }
+    return 0;
+}
+
+/* GET <loc>/: the caller's own streams (live by default; state=stopped
+ * for the recordings, state=all for both), everyone's where the owner
  * check is left to Require (BroadcastOwnerOnly Off). */
 int mb_api_list(request_rec *r, const mb_api_conf *c)
 {
-    const char *limit_s, *before;
+    const char *limit_s, *before, *state_s;
     int limit = MB_LIST_DEFAULT, rv, i;
+    mb_stream_state state;
     mb_stream *after = NULL;
     apr_array_header_t *rows;
     ap_dbd_t *dbd;
@@ -186,6 +207,10 @@ int mb_api_list(request_rec *r, const mb_api_conf *c)
     if (mb_api_param(r, "before", &before) != OK ||
         (before && !mb_uuid_valid(before))) {
         return mb_api_bad_param(r, "'before' is not a stream id");
+    }
+    if (mb_api_param(r, "state", &state_s) != OK ||
+        state_param(state_s, &state) != 0) {
+        return mb_api_bad_param(r, "'state' must be live, stopped or all");
     }
     if ((dbd = mb_dbd_acquire(r)) == NULL) {
         return mb_api_status_error(r, HTTP_SERVICE_UNAVAILABLE);
@@ -201,15 +226,20 @@ int mb_api_list(request_rec *r, const mb_api_conf *c)
             return mb_api_status_error(r, rv);
         }
     }
-    if ((rv = mb_stream_list(r, dbd, mb_api_owner_only(c) ? r->user : NULL,
-                             after, limit, &rows)) != OK) {
+    if ((rv = mb_stream_list(r, dbd, state,
+                             mb_api_owner_only(c) ? r->user : NULL, after,
+                             limit, &rows)) != OK) {
         return mb_api_status_error(r, rv);
     }
     body = mb_json_object(r->pool);
     list = mb_json_set_array(body, "streams");
     for (i = 0; i < rows->nelts; i++) {
-        mb_api_stream_json(r, mb_json_push_object(list),
-                           &APR_ARRAY_IDX(rows, i, mb_stream), 0);
+        const mb_stream *s = &APR_ARRAY_IDX(rows, i, mb_stream);
+        mb_json *item = mb_json_push_object(list);
+
+        /* a list with recordings says when each stopped */
+        mb_api_stream_json(r, item, s, state != MB_STREAMS_LIVE);
+        mb_api_playback_json(r, mb_json_set_object(item, "playback"), s);
     }
     mb_json_set_str(body, "next",
                     rows->nelts == limit

@@ -16,6 +16,13 @@ APLOG_USE_MODULE(broadcast);
     "id, owner, name, type, s3_path, is_live, start_us, "                      \
     "COALESCE(stop_us, 0)"
 
+/* A page of a list, newest first; `where` filters (may be empty). */
+#define LIST_SQL(where)                                                        \
+    "SELECT " COLS " FROM mb_stream" where                                     \
+    " ORDER BY start_us DESC, id DESC LIMIT %d"
+#define OWNER "owner = %s"
+#define AFTER "(start_us < %lld OR (start_us = %lld AND id < %s))"
+
 static const mb_dbd_stmt stream_stmts[] = {
     {"mb_stream_insert",
      "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
@@ -23,19 +30,22 @@ static const mb_dbd_stmt stream_stmts[] = {
     {"mb_stream_get", "SELECT " COLS " FROM mb_stream WHERE id = %s"},
     {"mb_stream_stop", "UPDATE mb_stream SET is_live = 0, stop_us = %lld "
                        "WHERE id = %s AND is_live = 1"},
-    {"mb_stream_list", "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
-                       "ORDER BY start_us DESC, id DESC LIMIT %d"},
-    {"mb_stream_list_after",
-     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 "
-     "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
-     "ORDER BY start_us DESC, id DESC LIMIT %d"},
-    {"mb_stream_list_owner",
-     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 AND owner = %s "
-     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+    /* the lists: live, stopped (recordings) or all; everyone's or one
+     * owner's; first page or after a cursor (start_us, id) */
+    {"mb_stream_list", LIST_SQL(" WHERE is_live = 1")},
+    {"mb_stream_list_after", LIST_SQL(" WHERE is_live = 1 AND " AFTER)},
+    {"mb_stream_list_owner", LIST_SQL(" WHERE is_live = 1 AND " OWNER)},
     {"mb_stream_list_owner_after",
-     "SELECT " COLS " FROM mb_stream WHERE is_live = 1 AND owner = %s "
-     "AND (start_us < %lld OR (start_us = %lld AND id < %s)) "
-     "ORDER BY start_us DESC, id DESC LIMIT %d"},
+     LIST_SQL(" WHERE is_live = 1 AND " OWNER " AND " AFTER)},
+    {"mb_stream_list_stopped", LIST_SQL(" WHERE is_live = 0")},
+    {"mb_stream_list_stopped_after", LIST_SQL(" WHERE is_live = 0 AND " AFTER)},
+    {"mb_stream_list_stopped_owner", LIST_SQL(" WHERE is_live = 0 AND " OWNER)},
+    {"mb_stream_list_stopped_owner_after",
+     LIST_SQL(" WHERE is_live = 0 AND " OWNER " AND " AFTER)},
+    {"mb_stream_list_all", LIST_SQL("")},
+    {"mb_stream_list_all_after", LIST_SQL(" WHERE " AFTER)},
+    {"mb_stream_list_all_owner", LIST_SQL(" WHERE " OWNER)},
+    {"mb_stream_list_all_owner_after", LIST_SQL(" WHERE " OWNER " AND " AFTER)},
     {"mb_stream_count_live",
      "SELECT COUNT(*) FROM mb_stream WHERE is_live = 1 AND owner = %s"},
     {NULL, NULL}};
@@ -133,12 +143,18 @@ int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
                          nrows);
 }
 
-int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
-                   const mb_stream *after, int limit, apr_array_header_t **out)
+int mb_stream_list(request_rec *r, ap_dbd_t *dbd, mb_stream_state state,
+                   const char *owner, const mb_stream *after, int limit,
+                   apr_array_header_t **out)
 {
-    static const char *const labels[2][2] = {
-        {"mb_stream_list", "mb_stream_list_after"},
-        {"mb_stream_list_owner", "mb_stream_list_owner_after"}};
+    static const char *const labels[3][2][2] = {
+        {{"mb_stream_list", "mb_stream_list_after"},
+         {"mb_stream_list_owner", "mb_stream_list_owner_after"}},
+        {{"mb_stream_list_stopped", "mb_stream_list_stopped_after"},
+         {"mb_stream_list_stopped_owner",
+          "mb_stream_list_stopped_owner_after"}},
+        {{"mb_stream_list_all", "mb_stream_list_all_after"},
+         {"mb_stream_list_all_owner", "mb_stream_list_all_owner_after"}}};
     const char *args[5];
     rows_ctx c;
     int n = 0;
@@ -155,7 +171,7 @@ int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
     }
     args[n++] = apr_itoa(r->pool, limit);
     return mb_dbd_rselect(r, dbd, "list of streams",
-                          labels[owner != NULL][after != NULL], n, args,
+                          labels[state][owner != NULL][after != NULL], n, args,
                           stream_row, &c);
 }
 

@@ -32,9 +32,20 @@ int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
                   mb_stream **out);
 int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
                    apr_time_t when, int *nrows);
-/* The live streams, newest first; only `owner`'s unless NULL. */
-int mb_stream_list(request_rec *r, ap_dbd_t *dbd, const char *owner,
-                   const mb_stream *after, int limit, apr_array_header_t **out);
+/* Which streams a list holds: the live ones, the stopped ones (the
+ * recordings), or all. */
+typedef enum {
+    MB_STREAMS_LIVE = 0,
+    MB_STREAMS_STOPPED = 1,
+    MB_STREAMS_ALL = 2
+} mb_stream_state;
+
+/* A page of the streams in `state`, newest first (by start, then id), at
+ * most `limit`, those after the cursor `after` (NULL: from the first);
+ * only `owner`'s unless NULL. */
+int mb_stream_list(request_rec *r, ap_dbd_t *dbd, mb_stream_state state,
+                   const char *owner, const mb_stream *after, int limit,
+                   apr_array_header_t **out);
 /* How many live streams `owner` has. */
 int mb_stream_count_live(request_rec *r, ap_dbd_t *dbd, const char *owner,
                          int *count);

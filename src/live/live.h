@@ -77,6 +77,11 @@ const char *mb_live_dir(apr_pool_t *p, const char *live_root, const char *id);
 
 /* ---- BroadcastStorage local, for the broadcast API (src/live/start.c) -- */
 
+/* The absolute URL of stream `id` under BroadcastLiveURL, ending in "/"
+ * (a path there is completed with the request's scheme and host): the
+ * upload URL, and where every answer of the API says to watch it. */
+const char *mb_live_stream_url(request_rec *r, const char *id);
+
 /* Create the stream's directory and its row with a fresh upload token
  * (only its hash is stored).  OK with *endpoint = {"upload_url",
  * "upload_token", "expiration", "playlist_url"}; or HTTP_SERVICE_UNAVAILABLE

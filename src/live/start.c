@@ -43,16 +43,23 @@ int mb_live_dir_here(request_rec *r, const char *id)
     return 0;
 }
 
-static mb_json *http_endpoint(request_rec *r, const mb_dir_conf *conf,
-                              const char *id, const char *token, int lifetime)
+const char *mb_live_stream_url(request_rec *r, const char *id)
 {
+    const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
+                                                   &broadcast_module);
     const char *base = mb_live_url(&conf->live);
     const char *url = apr_pstrcat(r->pool, base, "/", id, "/", NULL);
+
+    /* a path: on this server, as the request reached it */
+    return base[0] == '/' ? ap_construct_url(r->pool, url, r) : url;
+}
+
+static mb_json *http_endpoint(request_rec *r, const char *id,
+                              const char *token, int lifetime)
+{
+    const char *url = mb_live_stream_url(r, id);
     mb_json *ep = mb_json_object(r->pool);
 
-    if (base[0] == '/') {
-        url = ap_construct_url(r->pool, url, r);
-    }
     mb_json_set_str(ep, "upload_url", url);
     mb_json_set_str(ep, "upload_token", token);
     mb_json_set_int(ep, "expiration", lifetime);
@@ -95,15 +102,13 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
         apr_dir_remove(dir, r->pool);   /* nothing left behind */
         return HTTP_SERVICE_UNAVAILABLE;
     }
-    *endpoint = http_endpoint(r, conf, id, token, lifetime);
+    *endpoint = http_endpoint(r, id, token, lifetime);
     return OK;
 }
 
 int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
                     int lifetime, mb_json **endpoint)
 {
-    const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
-                                                   &broadcast_module);
     const char *token = mb_live_new_token(r->pool), *hash;
     int nrows = 0;
 
@@ -118,7 +123,7 @@ int mb_live_refresh(request_rec *r, ap_dbd_t *dbd, const char *id,
     if (nrows != 1) {
         return HTTP_CONFLICT;
     }
-    *endpoint = http_endpoint(r, conf, id, token, lifetime);
+    *endpoint = http_endpoint(r, id, token, lifetime);
     return OK;
 }
 

@@ -24,7 +24,7 @@ for my $e (engines()) {
     is $r->header('Content-Type'), 'application/json', "[$engine] JSON";
     like $r->header('Cache-Control') // '', qr/no-store/, "[$engine] credentials are not cached";
     my $j = $r->{json};
-    is_deeply [sort keys %$j], [qw(endpoint stream)], "[$engine] top level: stream, endpoint";
+    is_deeply [sort keys %$j], [qw(endpoint playback stream)], "[$engine] top level: stream, endpoint, playback";
     is_deeply [sort keys %{ $j->{stream} }], [qw(id name start_date)],
         "[$engine] stream: id, name, start_date";
     is_deeply [keys %{ $j->{endpoint} }], ['S3'], "[$engine] endpoint: S3";

@@ -32,7 +32,7 @@ for my $e (engines()) {
         "[$engine] ... and it is still live";
     $r = api(%P, user => 'alice', path => '/stream/stop', query => "id=$id");
     is $r->code, 200, "[$engine] alice stops it (id in the query string)";
-    is_deeply [sort keys %{ $r->{json} }], ['stream'], "[$engine] stop: {stream}";
+    is_deeply [sort keys %{ $r->{json} }], [qw(playback stream)], "[$engine] stop: {stream, playback}";
     is_deeply [sort keys %{ $r->{json}{stream} }], [qw(id name start_date stop_date)],
         "[$engine] stream: id, name, start_date, stop_date";
     is $r->{json}{stream}{id}, $id, "[$engine] same id";
@@ -54,7 +54,7 @@ for my $e (engines()) {
     is $r->code, 200, "[$engine] refresh while live: 200";
     my $new = $r->{json}{endpoint}{S3};
     note_secret($new->{aws_secret_access_key});
-    is_deeply [sort keys %{ $r->{json} }], [qw(endpoint stream)], "[$engine] refresh has start's shape";
+    is_deeply [sort keys %{ $r->{json} }], [qw(endpoint playback stream)], "[$engine] refresh has start's shape";
     is $r->{json}{stream}{id}, $id, "[$engine] same stream";
     isnt $new->{aws_access_key_id}, $old->{aws_access_key_id}, "[$engine] new access key";
     is $new->{s3_bucket_path}, $old->{s3_bucket_path}, "[$engine] same prefix";
@@ -127,8 +127,8 @@ for my $e (engines()) {
     is_deeply [map { $_->{id} } @{ $r->{json}{streams} }], \@live,
         "[$engine] every live stream of carol's, newest first (" . scalar(@live) . ")";
     ok !grep({ $_->{id} eq $mine[2] } @{ $r->{json}{streams} }), "[$engine] the stopped one is not listed";
-    is_deeply [sort keys %{ $r->{json}{streams}[0] }], [qw(id name start_date)],
-        "[$engine] list items: id, name, start_date";
+    is_deeply [sort keys %{ $r->{json}{streams}[0] }], [qw(id name playback start_date)],
+        "[$engine] list items: id, name, start_date, playback";
     # walk it two by two
     my (@walked, $before, $pages);
     while (1) {

@@ -288,8 +288,11 @@ sub warm_pool {
     }
     is live_dirs(), $dirs, 'sqlite, locked: a refused start leaves no directory';
     my $r = api(port => $busy, path => "/stream/$st->{s3}", user => 'alice');
-    is_deeply [$r->code, $r->{json}], $before->{detail},
+    # (the playback URLs name the port asked: this vhost's own)
+    is_deeply [$r->code, $r->{json}{stream}], [$before->{detail}[0], $before->{detail}[1]{stream}],
         'sqlite, locked: reads go on (WAL)';
+    like $r->{json}{playback}{player_url} // '', qr{^http://127\.0\.0\.1:$busy/live/$st->{s3}/$},
+        'sqlite, locked: ... with its playback URLs';
     print $lock "ROLLBACK;\n";
     close $lock;
     $r = api(port => $busy, method => 'POST', user => 'alice', path => '/stream/stop',

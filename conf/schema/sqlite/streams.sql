@@ -19,13 +19,22 @@ CREATE TABLE IF NOT EXISTS mb_stream (
     upload_expires_us BIGINT
 );
 
--- The list of live streams, newest first, cut in pages by (start_us, id).
+-- The list of live streams, and of stopped ones (state=stopped: the
+-- recordings), newest first, cut in pages by (start_us, id).
 CREATE INDEX IF NOT EXISTS mb_stream_live
     ON mb_stream (is_live, start_us DESC, id DESC);
 
--- One user's live streams: their list, and BroadcastMaxLiveStreams.
+-- One user's live (or stopped) streams: their list, and
+-- BroadcastMaxLiveStreams.
 CREATE INDEX IF NOT EXISTS mb_stream_owner_live
     ON mb_stream (owner, is_live, start_us DESC, id DESC);
+
+-- The list of all streams, live and stopped (state=all): everyone's, and
+-- one user's.
+CREATE INDEX IF NOT EXISTS mb_stream_all
+    ON mb_stream (start_us DESC, id DESC);
+CREATE INDEX IF NOT EXISTS mb_stream_owner_all
+    ON mb_stream (owner, start_us DESC, id DESC);
 
 -- An upload with a token that is not its stream's: is it another stream's
 -- (403) or no stream's (401)?  Asked on every refused upload.
