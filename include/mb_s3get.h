@@ -16,9 +16,6 @@
 #define MB_S3_EMPTY_SHA256 \
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-/* The AWS regional endpoint of a region: https://s3.REGION.amazonaws.com */
-const char *mb_s3_regional_endpoint(apr_pool_t *p, const char *region);
-
 /* The path-style URL of object `key` of `bucket` at `endpoint` (its
  * trailing '/' ignored): each byte of the key outside [A-Za-z0-9-._~/] is
  * %XX-escaped (a '%' of the key too), as SigV4's canonical URI wants. */

@@ -8,11 +8,6 @@
 #include <string.h>
 #include <strings.h>
 
-const char *mb_s3_regional_endpoint(apr_pool_t *p, const char *region)
-{
-    return apr_pstrcat(p, "https://s3.", region, ".amazonaws.com", NULL);
-}
-
 static int unreserved(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||

@@ -6,6 +6,7 @@
  *   token.c     upload tokens: creation, hash, the check of an upload's
  *   ingest.c    PUT (body to a temporary file, quota, placing) and DELETE
  *   playback.c  GET of playlists and segments, the player page
+ *   s3play.c    GET of the same from the bucket (BroadcastStorage S3)
  *   start.c     what the API's local storage calls (start, refresh, stop)
  *   directives.c  the live directives
  */
@@ -43,5 +44,10 @@ int mb_live_player(request_rec *r, const mb_dir_conf *conf, const char *dir,
                    const char *id);
 int mb_live_get(request_rec *r, const mb_dir_conf *conf, const char *dir,
                 const char *name);
+
+/* GET/HEAD of the file `name` of S3 stream `id`, read from its prefix in
+ * the bucket (BroadcastStorage S3; src/live/s3play.c). */
+int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
+                   const char *name);
 
 #endif /* MB_LIVE_INT_H */
