@@ -105,11 +105,11 @@ int mb_live_handler(request_rec *r)
     apr_table_setn(r->notes, "mb-stream-id", id);
     if (conf->api.storage == MB_STORAGE_S3) {
         /* the files are in the bucket: uploads go there, not here */
-        if (r->method_number != M_GET || *name == '\0') {
-            return r->method_number == M_GET ? HTTP_NOT_FOUND
-                                             : HTTP_METHOD_NOT_ALLOWED;
+        if (r->method_number != M_GET) {
+            return HTTP_METHOD_NOT_ALLOWED;
         }
-        return mb_live_s3_get(r, conf, id, name);
+        return *name == '\0' ? mb_live_s3_player(r, conf, id)
+                              : mb_live_s3_get(r, conf, id, name);
     }
     dir = mb_live_dir(r->pool, conf->live.root, id);
 

@@ -201,9 +201,9 @@ static long head_object(s3play *x, struct curl_slist *sha_only)
     return status;
 }
 
-/* The stream's prefix from its row: OK, HTTP_NOT_FOUND (no such stream,
- * or a stream stored elsewhere), or an answer sent (database down). */
-static int stream_prefix(request_rec *r, const char *id, const char **prefix)
+/* The stream's row: OK, HTTP_NOT_FOUND (no such stream, or a stream
+ * stored elsewhere), or an answer sent (database down). */
+static int stream_row(request_rec *r, const char *id, mb_stream **out)
 {
     ap_dbd_t *dbd = mb_dbd_open(r->pool, r->server);
     mb_stream *s = NULL;
@@ -227,15 +227,31 @@ static int stream_prefix(request_rec *r, const char *id, const char **prefix)
                              "database_unavailable",
                              "the stream database is unavailable");
     }
-    *prefix = s->s3_path;
-    return *prefix && **prefix ? OK : HTTP_NOT_FOUND;
+    *out = s;
+    return s->s3_path && *s->s3_path ? OK : HTTP_NOT_FOUND;
+}
+
+int mb_live_s3_player(request_rec *r, const mb_dir_conf *conf,
+                      const char *id)
+{
+    mb_stream *s = NULL;
+    int st;
+
+    apr_table_setn(r->notes, "mb-asked-path",
+                   apr_pstrcat(r->pool, id, "/", NULL));
+    if ((st = stream_row(r, id, &s)) != OK) {
+        return st;
+    }
+    return mb_live_player_page(r, conf, id,
+                               s->live ? "index.m3u8" : "vod.m3u8");
 }
 
 int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
                    const char *name)
 {
     const mb_api_conf *api = &conf->api;
-    const char *prefix = NULL, *key, *url, *range;
+    const char *prefix, *key, *url, *range;
+    mb_stream *row = NULL;
     long timeout_ms = (long)mb_live_s3_timeout(&conf->live) * 1000;
     header_list headers = {r->pool, NULL, 0};
     struct curl_slist *l, *sha_only;
@@ -258,9 +274,10 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
         return mb_live_error(r, HTTP_INTERNAL_SERVER_ERROR, "misconfigured",
                              "S3 playback is not configured");
     }
-    if ((st = stream_prefix(r, id, &prefix)) != OK) {
+    if ((st = stream_row(r, id, &row)) != OK) {
         return st;
     }
+    prefix = row->s3_path;
     key = mb_s3_object_key(r->pool, prefix, name);
     url = mb_s3_object_url(r->pool,
                            mb_live_s3_endpoint(r->pool, &conf->live,

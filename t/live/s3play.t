@@ -131,6 +131,16 @@ is get("$L/notes.txt")->code, 404, 'an extension the live handler refuses: 404';
     is $ua->request($put)->code, 405, 'PUT to an S3 stream through Apache: 405';
 }
 
+# ---- the player page ----------------------------------------------------------
+{
+    my $page = get("$L/");
+    is $page->code, 200, 'the player page of an S3 stream: 200';
+    like $page->header('Content-Type') // '', qr{^text/html}, '... HTML';
+    like $page->content, qr/var src='index\.m3u8'/, '... playing the live playlist while live';
+    is get("/live-s3/00000000-0000-4000-8000-000000000000/")->code, 404,
+        'the player page of no stream: 404';
+}
+
 # ---- S3 refusing, unreachable, silent ----------------------------------------
 {
     my $off = log_size();
@@ -210,6 +220,14 @@ sub workers_kib {
         'a viewer who leaves mid-segment aborts the read from S3';
     my ($after) = $log =~ /aborted after (\d+) bytes/;
     ok defined $after && $after < 48 * 1024 * 1024, '... before the whole segment was read';
+}
+
+# ---- stopped: the player page plays the recording -----------------------------------
+{
+    my $st = api(port => $port, method => 'POST', user => 'alice', path => '/stream/stop',
+                 query => form(id => $id));
+    is $st->code, 200, 'stop the S3 stream';
+    like get("$L/")->content, qr/var src='vod\.m3u8'/, '... its player page then plays vod.m3u8';
 }
 
 done_testing();
