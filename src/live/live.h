@@ -76,6 +76,9 @@ const char *mb_cmd_s3_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
 
 int mb_live_handler(request_rec *r);
 
+/* The child's curl share for reads of S3 streams (src/live/s3play.c). */
+void mb_live_s3_child_init(apr_pool_t *pchild, server_rec *s);
+
 /* ---- tokens and directories ------------------------------------------ */
 
 /* Hex SHA-256 of an upload token, as stored in mb_stream.upload_token_hash

@@ -18,6 +18,7 @@
 #include "video/video.h"
 #include "mb_hls.h"
 #include "mb_s3get.h"
+#include "mb_sts.h"
 
 #include <curl/curl.h>
 #include <http_core.h>
@@ -30,6 +31,21 @@
 APLOG_USE_MODULE(broadcast);
 
 #define ERR_KEEP 1024 /* bytes of an S3 error document kept for the log */
+
+/* The process's connections to S3 (and DNS, TLS sessions), shared by its
+ * threads' reads (mb_sts_share: a curl share guarded by APR mutexes);
+ * NULL: each read opens its own connection. */
+static CURLSH *s3_share;
+
+void mb_live_s3_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    s3_share = mb_sts_share(pchild);
+    if (s3_share == NULL) {
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     MBLOGNO(3107) "no curl share: connections to S3 will "
+                     "not be reused");
+    }
+}
 
 typedef struct {
     request_rec *r;
@@ -258,7 +274,7 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     char errbuf[CURL_ERROR_SIZE] = "";
     s3play x;
     CURLcode rc;
-    long status = 0;
+    long status = 0, connects = 0;
     int st;
 
     /* what the watch log records, and the media type by the extension */
@@ -319,6 +335,9 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     /* S3 answers the range itself: httpd's filter must not cut again */
     ap_remove_output_filter_byhandle(r->output_filters, "BYTERANGE");
 
+    if (s3_share) {
+        curl_easy_setopt(x.h, CURLOPT_SHARE, s3_share);
+    }
     curl_easy_setopt(x.h, CURLOPT_URL, url);
     curl_easy_setopt(x.h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(x.h, CURLOPT_NOSIGNAL, 1L);
@@ -342,6 +361,10 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
 
     rc = curl_easy_perform(x.h);
     curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(x.h, CURLINFO_NUM_CONNECTS, &connects);
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  MBLOGNO(3108) "read of %s from S3: HTTP %ld, %s connection",
+                  key, status, connects ? "new" : "reused");
     if (x.client_gone) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(3102) "viewer gone: read of %s from S3 "

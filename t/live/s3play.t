@@ -131,6 +131,24 @@ is get("$L/notes.txt")->code, 404, 'an extension the live handler refuses: 404';
     is $ua->request($put)->code, 405, 'PUT to an S3 stream through Apache: 405';
 }
 
+# ---- connections to S3 are reused (one curl share per process) -------------------
+{
+    my $off = log_size();
+    my $n = 12;
+    is get("$L/seg1.ts")->code, 200, "read $_ of $n" for 1 .. $n;
+    my $log = '';
+    for (1 .. 50) {
+        $log = log_since($off);
+        last if (() = $log =~ /MB3108/g) >= $n;
+        select undef, undef, undef, 0.1;
+    }
+    my $new = () = $log =~ /MB3108: read of \S+ from S3: HTTP 200, new connection/g;
+    my $reused = () = $log =~ /MB3108: read of \S+ from S3: HTTP 200, reused connection/g;
+    my $children = () = split ' ', `pgrep -P \$(cat $pidfile)`;
+    is $new + $reused, $n, "each read logged (debug): $new new, $reused reused";
+    ok $new <= $children, "at most one new connection per child ($children children): $new";
+}
+
 # ---- the player page ----------------------------------------------------------
 {
     my $page = get("$L/");
