@@ -48,7 +48,8 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_sts build/unit_validate build/unit_secret \
              build/unit_html build/unit_chart build/unit_status build/unit_text \
              build/unit_origin build/unit_dbfault build/unit_json \
-             build/unit_hls_validate build/unit_quota build/unit_number
+             build/unit_hls_validate build/unit_quota build/unit_number \
+             build/unit_s3get
 
 .PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 

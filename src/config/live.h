@@ -16,6 +16,8 @@ typedef struct {
     int sync;                  /* BroadcastLiveSync On/Off (MB_UNSET)     */
     const char *url;           /* BroadcastLiveURL (NULL: not set)        */
     const char *player_script; /* BroadcastPlayerScript (NULL: not set)   */
+    const char *s3_endpoint;   /* BroadcastS3Endpoint (NULL: not set)     */
+    int s3_timeout;            /* BroadcastS3Timeout, s (MB_UNSET)        */
 } mb_live_conf;
 
 void mb_live_conf_init(mb_live_conf *c);
@@ -34,5 +36,11 @@ int mb_live_sync(const mb_live_conf *c);
 const char *mb_live_url(const mb_live_conf *c);
 /* BroadcastPlayerScript, default /broadcast-assets/hls.min.js. */
 const char *mb_live_player_script(const mb_live_conf *c);
+/* BroadcastS3Endpoint, default the AWS regional endpoint of `region`
+ * (BroadcastS3Region), https://s3.REGION.amazonaws.com (in pool p). */
+const char *mb_live_s3_endpoint(apr_pool_t *p, const mb_live_conf *c,
+                                const char *region);
+/* BroadcastS3Timeout, default 30 s. */
+int mb_live_s3_timeout(const mb_live_conf *c);
 
 #endif /* MB_CONFIG_LIVE_H */

@@ -10,6 +10,7 @@
 #include "mb_size.h"
 
 #include <apr_strings.h>
+#include <apr_uri.h>
 
 const char *mb_cmd_live_root(cmd_parms *cmd, void *dcfg, const char *arg)
 {
@@ -103,5 +104,36 @@ const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
                            NULL);
     }
     conf->live.max_segments = (int)v;
+    return NULL;
+}
+
+/* BroadcastS3Endpoint: an http or https URL with a host (apr_uri_parse). */
+const char *mb_cmd_s3_endpoint(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    apr_uri_t u;
+
+    if (apr_uri_parse(cmd->pool, arg, &u) != APR_SUCCESS || u.scheme == NULL
+        || (strcasecmp(u.scheme, "https") != 0
+            && strcasecmp(u.scheme, "http") != 0)
+        || u.hostname == NULL || *u.hostname == '\0' || u.query != NULL
+        || u.fragment != NULL) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not an http:// or https:// URL", NULL);
+    }
+    conf->live.s3_endpoint = arg;
+    return NULL;
+}
+
+const char *mb_cmd_s3_timeout(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    apr_int64_t v;
+
+    if (mb_int_parse(arg, 1, 3600, &v)) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not a number of seconds (1-3600)", NULL);
+    }
+    conf->live.s3_timeout = (int)v;
     return NULL;
 }

@@ -65,7 +65,7 @@ int mb_live_handler(request_rec *r)
         return DECLINED;
     }
     conf = ap_get_module_config(r->per_dir_config, &broadcast_module);
-    if (conf->live.root == NULL) {
+    if (conf->live.root == NULL && conf->api.storage != MB_STORAGE_S3) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0717) "broadcast-live without BroadcastLiveRoot");
         return HTTP_INTERNAL_SERVER_ERROR;
@@ -102,8 +102,16 @@ int mb_live_handler(request_rec *r)
         return HTTP_NOT_FOUND;
     }
     id = idbuf;
-    dir = mb_live_dir(r->pool, conf->live.root, id);
     apr_table_setn(r->notes, "mb-stream-id", id);
+    if (conf->api.storage == MB_STORAGE_S3) {
+        /* the files are in the bucket: uploads go there, not here */
+        if (r->method_number != M_GET) {
+            return HTTP_METHOD_NOT_ALLOWED;
+        }
+        return *name == '\0' ? mb_live_s3_player(r, conf, id)
+                              : mb_live_s3_get(r, conf, id, name);
+    }
+    dir = mb_live_dir(r->pool, conf->live.root, id);
 
     switch (r->method_number) {
     case M_GET:

@@ -26,6 +26,8 @@ const char *mb_cmd_live_max_segments(cmd_parms *cmd, void *dcfg,
 const char *mb_cmd_live_url(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
+const char *mb_cmd_s3_endpoint(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_s3_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
 
 /* The live directives' lines of the module's command table
  * (mod_broadcast.c).  BroadcastLiveRoot also prepares the live statements
@@ -60,11 +62,22 @@ const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
     AP_INIT_TAKE1("BroadcastPlayerScript", mb_cmd_player_script,             \
                   NULL, OR_FILEINFO,                                         \
                   "URL of hls.js for the player page (default "              \
-                  "/broadcast-assets/hls.min.js)")
+                  "/broadcast-assets/hls.min.js)"),                          \
+    AP_INIT_TAKE1("BroadcastS3Endpoint", mb_cmd_s3_endpoint,                 \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "S3 URL broadcast-live reads S3 streams from, path-style " \
+                  "(default https://s3.REGION.amazonaws.com)"),              \
+    AP_INIT_TAKE1("BroadcastS3Timeout", mb_cmd_s3_timeout,                   \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Seconds to connect to S3, and that one read from S3 may " \
+                  "take in all (default 30)")
 
 /* ---- the handler (src/live/handler.c) ------------------------------- */
 
 int mb_live_handler(request_rec *r);
+
+/* The child's curl share for reads of S3 streams (src/live/s3play.c). */
+void mb_live_s3_child_init(apr_pool_t *pchild, server_rec *s);
 
 /* ---- tokens and directories ------------------------------------------ */
 

@@ -6,6 +6,7 @@
  *   token.c     upload tokens: creation, hash, the check of an upload's
  *   ingest.c    PUT (body to a temporary file, quota, placing) and DELETE
  *   playback.c  GET of playlists and segments, the player page
+ *   s3play.c    GET of the same from the bucket (BroadcastStorage S3)
  *   start.c     what the API's local storage calls (start, refresh, stop)
  *   directives.c  the live directives
  */
@@ -43,5 +44,18 @@ int mb_live_player(request_rec *r, const mb_dir_conf *conf, const char *dir,
                    const char *id);
 int mb_live_get(request_rec *r, const mb_dir_conf *conf, const char *dir,
                 const char *name);
+/* The player page of stream `id` playing its playlist `src` (a file name
+ * of the stream: index.m3u8 or vod.m3u8). */
+int mb_live_player_page(request_rec *r, const mb_dir_conf *conf,
+                        const char *id, const char *src);
+
+/* GET/HEAD of the file `name` of S3 stream `id`, read from its prefix in
+ * the bucket (BroadcastStorage S3; src/live/s3play.c). */
+int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
+                   const char *name);
+/* GET of the player page of S3 stream `id`: its live playlist while it is
+ * live, its recording once stopped; 404 for no such S3 stream. */
+int mb_live_s3_player(request_rec *r, const mb_dir_conf *conf,
+                      const char *id);
 
 #endif /* MB_LIVE_INT_H */

@@ -20,7 +20,6 @@ int mb_live_player(request_rec *r, const mb_dir_conf *conf,
                    const char *dir, const char *id)
 {
     apr_finfo_t fi;
-    const char *script = mb_live_player_script(&conf->live);
     const char *src;
 
     r->filename = apr_pstrcat(r->pool, dir, "/", NULL);  /* for the log */
@@ -31,6 +30,14 @@ int mb_live_player(request_rec *r, const mb_dir_conf *conf,
     src = apr_stat(&fi, apr_pstrcat(r->pool, dir, "/vod.m3u8", NULL),
                    APR_FINFO_TYPE, r->pool) == APR_SUCCESS
               ? "vod.m3u8" : "index.m3u8";
+    return mb_live_player_page(r, conf, id, src);
+}
+
+int mb_live_player_page(request_rec *r, const mb_dir_conf *conf,
+                        const char *id, const char *src)
+{
+    const char *script = mb_live_player_script(&conf->live);
+
     ap_set_content_type(r, "text/html; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-cache");
     apr_table_setn(r->headers_out, "Content-Security-Policy",

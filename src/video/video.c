@@ -119,6 +119,11 @@ static void set_content_type(request_rec *r)
     }
 }
 
+void mb_video_set_content_type(request_rec *r)
+{
+    set_content_type(r);
+}
+
 /* Open the file at `path`, confined to `root`, into *fd, with r->finfo
  * from the descriptor itself (what is served is what was checked).
  * Returns OK or MB_PATH_* for the caller to answer. */

@@ -36,6 +36,10 @@ int mb_video_handler(request_rec *r);
  * cut at `cap` bytes (0: no cap).  Returns the handler's status. */
 int mb_serve_file(request_rec *r, apr_file_t *fd, apr_off_t cap);
 
+/* The media type of r->filename when mod_mime gave none, or Debian's
+ * known-wrong one (.ts as Qt Linguist): the streaming types. */
+void mb_video_set_content_type(request_rec *r);
+
 /* The output filter that applies BroadcastMaxChunk where httpd's byterange
  * filter cuts the range (src/video/video.c); called from the hook
  * registration. */

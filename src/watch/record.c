@@ -129,7 +129,8 @@ static const char *below(const char *file, const char *root)
 }
 
 /* The asked file relative to its root: the query parameter in query mode
- * (whatever it held, even when refused), the file below the live root
+ * (whatever it held, even when refused), the note mb-asked-path (S3
+ * playback: "<stream id>/<file>"), the file below the live root
  * ("<stream id>/<file>"), the mapped file below its <Directory>, or the
  * URL when it is none of these. */
 static const char *asked_path(request_rec *r, const mb_dir_conf *conf)
@@ -140,6 +141,9 @@ static const char *asked_path(request_rec *r, const mb_dir_conf *conf)
         const char *param = mb_video_path_param(&conf->video);
         return mb_query_get(r->pool, r->args, param, &name) == MB_QUERY_OK
                    ? name : "";
+    }
+    if ((name = apr_table_get(r->notes, "mb-asked-path")) != NULL) {
+        return name;    /* set by a handler whose file is not local (S3) */
     }
     if ((name = below(r->filename, conf->live.root)) != NULL
         || (name = below(r->filename, conf->dir_path)) != NULL) {

@@ -68,6 +68,8 @@ static void live_set(mb_live_conf *c)
     c->sync = 0;
     c->url = "https://cdn.example/live";
     c->player_script = "/js/hls.js";
+    c->s3_endpoint = "http://127.0.0.1:7480";
+    c->s3_timeout = 7;
 }
 
 static void api_set(mb_api_conf *c)
@@ -157,6 +159,20 @@ int main(void)
     ok(!strcmp(mb_live_player_script(&l), "/broadcast-assets/hls.min.js"),
        "BroadcastPlayerScript /broadcast-assets/hls.min.js");
     ok(l.root == NULL, "BroadcastLiveRoot: none");
+    ok(mb_live_s3_timeout(&l) == 30, "BroadcastS3Timeout 30");
+    {
+        apr_pool_t *p;
+        apr_initialize();
+        apr_pool_create(&p, NULL);
+        ok(!strcmp(mb_live_s3_endpoint(p, &l, "eu-west-3"),
+                   "https://s3.eu-west-3.amazonaws.com"),
+           "BroadcastS3Endpoint: the region's S3");
+        l.s3_endpoint = "http://127.0.0.1:7480";
+        ok(!strcmp(mb_live_s3_endpoint(p, &l, "eu-west-3"),
+                   "http://127.0.0.1:7480"), "BroadcastS3Endpoint as set");
+        apr_pool_destroy(p);
+        apr_terminate();
+    }
 
     mb_api_conf_init(&a);
     ok(!strcmp(mb_api_region(&a), "us-east-1"), "BroadcastS3Region us-east-1");
