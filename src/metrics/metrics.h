@@ -24,7 +24,8 @@ void mb_metrics_count_sts(int ok, apr_time_t us);
 /* One live stream file of `bytes` stored by PUT. */
 void mb_metrics_count_upload(apr_off_t bytes);
 
-/* A watch log batch done: `written` rows written, `lost` dropped. */
+/* A watch log batch done: `written` rows written, `lost` dropped (a
+ * database error when any). */
 void mb_metrics_count_watch_batch(int written, int lost);
 
 /* The shared table (NULL before post_config). */

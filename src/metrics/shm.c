@@ -85,5 +85,8 @@ void mb_metrics_count_upload(apr_off_t bytes)
 void mb_metrics_count_watch_batch(int written, int lost)
 {
     mb_metrics_add(table, MB_M_WATCH_WRITTEN, written);
+    if (lost > 0) {         /* the database failed the batch */
+        mb_metrics_add(table, MB_M_DB_ERRORS, 1);
+    }
     mb_metrics_add(table, MB_M_WATCH_QUEUED, -(apr_int64_t)(written + lost));
 }

@@ -228,4 +228,28 @@ my ($v4) = scrape();
 is delta($v3, $v4, req('video', '2xx')), 1, 'and counts on';
 is delta($v0, $v4, sent('video')), $bytes + 10, 'bytes too';
 
+# ---- a database that fails a watch log batch -----------------------------
+# another process holds SQLite's write lock (as t/watch/outage.t does):
+# the one row of one playback request is dropped, one database error
+my $wdb = Apache::Test::vars('serverroot') . '/data/db/watch.sqlite';
+my @nobody = $> == 0 ? ('runuser', '-u', 'nobody', '--') : ();
+open my $locker, '|-', @nobody, 'sqlite3', $wdb or die "sqlite3: $!";
+$locker->autoflush(1);
+print $locker ".timeout 5000\nBEGIN EXCLUSIVE;\n";
+my $locked;
+for (1 .. 50) {
+    last if (system(@nobody, 'sqlite3', $wdb, 'BEGIN IMMEDIATE; ROLLBACK;') >> 8) != 0
+            && ($locked = 1);
+    sleep 0.1;
+}
+ok $locked, 'the watch log database is locked';
+($code) = curl('-H', "'Host: watch-sqlite.test'", "$base/live/$id/seg0.ts");
+is $code, 200, 'playback is not held up by the database';
+my $v5 = settled();
+print $locker "COMMIT;\n";
+close $locker;
+is delta($v4, $v5, 'broadcast_watch_log_rows_dropped_total'), 1, 'its watch log row was dropped';
+is delta($v4, $v5, 'broadcast_watch_log_rows_written_total'), 0, 'and not written';
+is delta($v4, $v5, 'broadcast_database_errors_total'), 1, 'one database error';
+
 done_testing();
