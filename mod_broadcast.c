@@ -7,12 +7,14 @@
 #include "guard/guard.h"
 #include "live/journal.h"
 #include "live/live.h"
+#include "metrics/metrics.h"
 #include "status/status.h"
 #include "video/video.h"
 #include "watch/watch.h"
 
 #include <http_protocol.h>
 #include <http_request.h>
+#include <mod_status.h>
 
 static const command_rec mb_cmds[] = {
     /* one table per feature, in the feature's header */
@@ -28,6 +30,8 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_pre_config(mb_watch_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mb_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(mb_api_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(mb_metrics_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mb_metrics_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(mb_security_headers, NULL, NULL, APR_HOOK_MIDDLE);
@@ -38,8 +42,14 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_api_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(mb_metrics_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_log_transaction(mb_watch_log_transaction, NULL, NULL,
                             APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(mb_metrics_log_transaction, NULL, NULL,
+                            APR_HOOK_MIDDLE);
+    /* the metrics on mod_status's page, when mod_status is loaded */
+    APR_OPTIONAL_HOOK(ap, status_hook, mb_metrics_status_hook, NULL, NULL,
+                      APR_HOOK_MIDDLE);
     mb_watch_register_filter();
     mb_authz_owner_register_filter();
     ap_hook_insert_error_filter(mb_authz_owner_insert_error_filter, NULL, NULL,

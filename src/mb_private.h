@@ -36,6 +36,7 @@ extern module AP_MODULE_DECLARE_DATA MB_EXPORT broadcast_module;
 /* The SetHandler names of the module's handlers. */
 #define MB_HANDLER_API       "broadcast-api"
 #define MB_HANDLER_LIVE      "broadcast-live"
+#define MB_HANDLER_METRICS   "broadcast-metrics"
 #define MB_HANDLER_STATUS    "broadcast-status"
 #define MB_HANDLER_VIDEO     "broadcast-video"
 

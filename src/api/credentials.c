@@ -5,6 +5,7 @@
  * the API's answers, and the endpoint answer that hands them out.
  */
 #include "api/api_int.h"
+#include "metrics/metrics.h"
 #include "mb_s3.h"
 
 #include <apr_strings.h>
@@ -69,6 +70,7 @@ int mb_api_provision(request_rec *r, const mb_api_conf *c,
         return mb_api_status_error(r, HTTP_INTERNAL_SERVER_ERROR);
     }
     mb_sts_call(r->pool, mb_api_curl_share(), sc, session, policy, creds, &res);
+    mb_metrics_count_sts(res.status == MB_STS_OK, apr_time_now() - t0);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
                   MBLOGNO(0405) "STS %s for stream %s: status %d, HTTP %ld, "
                                 "%s connection, %" APR_TIME_T_FMT " us",

@@ -6,6 +6,7 @@
  */
 #include "api/api_int.h"
 #include "live/live.h"
+#include "metrics/metrics.h"
 #include "mb_s3.h"
 #include "mb_uuid.h"
 #include "mb_validate.h"
@@ -37,6 +38,7 @@ static int start_local(request_rec *r, const mb_api_conf *c, mb_stream *s)
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MBLOGNO(0306) "stream %s started by %s (local storage)",
                   s->id, r->user);
+    mb_metrics_count(MB_M_LIVE_STARTED, 1);
     return mb_api_send_local_endpoint(r, s, endpoint);
 }
 
@@ -138,6 +140,7 @@ int mb_api_start(request_rec *r, const mb_api_conf *c)
     if ((rv = mb_stream_insert(r, dbd, &s)) != OK) {
         return mb_api_status_error(r, rv);
     }
+    mb_metrics_count(MB_M_LIVE_STARTED, 1);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MBLOGNO(0311) "stream %s started by %s", s.id, r->user);
     return mb_api_send_endpoint(r, c, &sc, &s, &creds);

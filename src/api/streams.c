@@ -7,6 +7,7 @@
  */
 #include "api/api_int.h"
 #include "live/live.h"
+#include "metrics/metrics.h"
 #include "mb_uuid.h"
 #include "mb_validate.h"
 
@@ -100,6 +101,7 @@ int mb_api_stop(request_rec *r, const mb_api_conf *c)
     }
     s->live = 0;
     s->stop = now;
+    mb_metrics_count(MB_M_LIVE_STOPPED, 1);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   MBLOGNO(0308) "stream %s stopped by %s", id, r->user);
     if (c->storage == MB_STORAGE_LOCAL) {

@@ -3,6 +3,7 @@
  */
 #include "mb_private.h"
 #include "db/dbd.h"
+#include "metrics/metrics.h"
 #include "mb_dbfault.h"
 
 #include <http_log.h>
@@ -119,6 +120,7 @@ ap_dbd_t *mb_dbd_acquire(request_rec *r)
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(0201) "database unavailable (mod_dbd gave no "
                       "connection)");
+        mb_metrics_count(MB_M_DB_ERRORS, 1);
         return NULL;
     }
     busy_spread(r->server, dbd);
@@ -238,9 +240,10 @@ static int run_once(apr_pool_t *p, ap_dbd_t *dbd, apr_dbd_prepared_t *st,
     return 0;
 }
 
-int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd, const char *label,
-               int nargs, const char **args, mb_dbd_row_fn *fn, void *baton,
-               int *nrows, const char **why)
+static int run_recovering(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd,
+                          const char *label, int nargs, const char **args,
+                          mb_dbd_row_fn *fn, void *baton, int *nrows,
+                          const char **why)
 {
     int has_server = mb_dbfault_may_reconnect(mb_dbd_engine(dbd));
     int reprepared = 0, reconnected = 0, rc;
@@ -292,6 +295,19 @@ int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd, const char *label,
         *why = err ? err : "(no message)";
         return rc;
     }
+}
+
+int mb_dbd_run(apr_pool_t *p, server_rec *s, ap_dbd_t *dbd, const char *label,
+               int nargs, const char **args, mb_dbd_row_fn *fn, void *baton,
+               int *nrows, const char **why)
+{
+    int rc = run_recovering(p, s, dbd, label, nargs, args, fn, baton, nrows,
+                            why);
+
+    if (rc != 0) {
+        mb_metrics_count(MB_M_DB_ERRORS, 1);
+    }
+    return rc;
 }
 
 int mb_dbd_rselect(request_rec *r, ap_dbd_t *dbd, const char *what,

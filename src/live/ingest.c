@@ -7,6 +7,7 @@
  */
 #include "live/live_int.h"
 #include "live/journal.h"
+#include "metrics/metrics.h"
 #include "mb_hls.h"
 #include "mb_quota.h"
 
@@ -345,6 +346,7 @@ int mb_live_put(request_rec *r, const mb_dir_conf *conf, const char *dir,
     }
     g->path = NULL;     /* in place: nothing to clean up */
 
+    mb_metrics_count_upload(total);
     r->status = existed ? HTTP_NO_CONTENT : HTTP_CREATED;
     if (!existed) {
         apr_table_setn(r->headers_out, "Location",

@@ -20,6 +20,7 @@
  */
 #include "watch/watch.h"
 #include "watch/queue.h"
+#include "metrics/metrics.h"
 
 #include <apr_strings.h>
 #include <apr_thread_cond.h>
@@ -60,6 +61,7 @@ static void drop_locked(apr_uint64_t n, const char *why)
     char *c;
 
     q.dropped += n;
+    mb_metrics_count(MB_M_WATCH_DROPPED, (apr_int64_t)n);
     q.dropped_total += n;
     apr_cpystrn(q.reason, why, sizeof(q.reason));
     for (c = q.reason; *c; c++) {   /* database messages have newlines */
@@ -131,6 +133,7 @@ void mb_watch_queue_append(watch_row *row)
     }
     b->tail = row;
     b->count++;
+    mb_metrics_count(MB_M_WATCH_QUEUED, 1);
     if (b->count == 1 || b->count == BATCH_EARLY) {
         apr_thread_cond_signal(q.cond);
     }
@@ -156,6 +159,7 @@ static int write_batch(watch_batch *b)
     }
     apr_thread_mutex_lock(q.mutex);
     q.written_total += (apr_uint64_t)written;
+    mb_metrics_count_watch_batch(written, lost);
     if (lost) {
         drop_locked((apr_uint64_t)lost, why ? why : "unknown error");
     }
