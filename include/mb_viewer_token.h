@@ -46,6 +46,14 @@ int mb_viewer_token_verify(const char *text, apr_size_t len,
 int mb_viewer_token_parse(const char *text, apr_size_t len,
                           mb_viewer_token *out);
 
+/* Where a viewer token travels: a URL path ".../t/<token>/<id>/<name>"
+ * (the stream's files, so that every relative URI of its playlists keeps
+ * the token).  1 with *token, *len pointing into `path` when the two
+ * segments before the last two are "t" and a non-empty segment; else 0
+ * (no token in the path). */
+int mb_viewer_path_token(const char *path, const char **token,
+                         apr_size_t *len);
+
 /* The token id as 32 lowercase hex digits. */
 const char *mb_viewer_token_id_hex(apr_pool_t *p, const mb_viewer_token *t);
 

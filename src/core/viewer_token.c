@@ -157,6 +157,27 @@ int mb_viewer_token_verify(const char *text, apr_size_t len,
     return 1;
 }
 
+int mb_viewer_path_token(const char *path, const char **token,
+                         apr_size_t *len)
+{
+    const char *seg[4];   /* the starts of the last four segments */
+    const char *end = path + strlen(path), *q;
+    int n = 0;
+
+    /* from the end: <name>, <id>, <token>, "t" */
+    for (q = end; q > path && n < 4; q--) {
+        if (q[-1] == '/') {
+            seg[n++] = q;
+        }
+    }
+    if (n < 4 || seg[2] - seg[3] != 2 || seg[3][0] != 't' || seg[1] - seg[2] < 2) {
+        return 0;
+    }
+    *token = seg[2];
+    *len = (apr_size_t)(seg[1] - seg[2] - 1);
+    return 1;
+}
+
 const char *mb_viewer_token_id_hex(apr_pool_t *p, const mb_viewer_token *t)
 {
     return apr_pescape_hex(p, t->id, MB_VIEWER_ID_LEN, 0);

@@ -1,7 +1,8 @@
 /*
  * libFuzzer target: the parser and verifier of viewer tokens
  * (mb_viewer_token_parse, mb_viewer_token_verify, src/core/viewer_token.c),
- * fed the path segment a client sends.  Invariants: a parsed token
+ * fed the path segment a client sends, and the finder of a token in a
+ * URL path (mb_viewer_path_token).  Invariants: a parsed token
  * re-made with its own fields has the same length; no input verifies
  * under a secret it was not made with (a forgery would be a finding).
  */
@@ -34,5 +35,18 @@ static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
      * unless it is the token re-made above, which it cannot be */
     check(!mb_viewer_token_verify((const char *)data, len, ID, secrets, 2, 0,
                                   &v));
+    /* the same bytes as a URL path: a token found lies inside it, between
+     * "/t/" and the next '/' */
+    {
+        const char *path = apr_pstrmemdup(p, (const char *)data, len);
+        const char *tk = NULL;
+        apr_size_t tl = 0;
+
+        if (mb_viewer_path_token(path, &tk, &tl)) {
+            check(tk >= path + 3 && tk + tl < path + strlen(path));
+            check(!strncmp(tk - 3, "/t/", 3) && tk[tl] == '/' && tl > 0);
+            check(memchr(tk, '/', tl) == NULL);
+        }
+    }
     return 0;
 }

@@ -114,6 +114,27 @@ int main(void)
     ok(!strcmp(hex, "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"), "token id in hex: %s",
        hex);
 
+    {
+        const char *tk = NULL;
+        apr_size_t tl = 0;
+        ok(mb_viewer_path_token("/live/t/ABC/" ID "/index.m3u8", &tk, &tl)
+               && tl == 3 && !strncmp(tk, "ABC/", 4),
+           "the token of /live/t/<token>/<id>/<file>");
+        ok(mb_viewer_path_token("/t/ABC/" ID "/", &tk, &tl) && tl == 3,
+           "... and of the player page /t/<token>/<id>/");
+        ok(!mb_viewer_path_token("/live/" ID "/index.m3u8", &tk, &tl),
+           "no token in /live/<id>/<file>");
+        ok(!mb_viewer_path_token("/live/t//" ID "/index.m3u8", &tk, &tl),
+           "an empty token segment is no token");
+        ok(!mb_viewer_path_token("/live/tt/ABC/" ID "/x.ts", &tk, &tl)
+               && !mb_viewer_path_token("/live/xt/ABC/" ID "/x.ts", &tk, &tl),
+           "only a segment exactly 't' announces a token");
+        ok(!mb_viewer_path_token("t/ABC/" ID "/x.ts", &tk, &tl)
+               && !mb_viewer_path_token("", &tk, &tl)
+               && !mb_viewer_path_token("/", &tk, &tl),
+           "too few segments: no token");
+    }
+
     apr_pool_destroy(p);
     apr_terminate();
     return done_testing();
