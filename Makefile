@@ -167,7 +167,7 @@ build/unit_%: t/unit/unit_%.c t/unit/tap.h build/sanitize/libmbcore.a $(CORE_HDR
 
 # the features' configurations (src/config/*.c, APR only; their headers
 # need httpd's for the private header): every field created and merged
-CONF_SRCS = src/config/api.c src/config/live.c src/config/video.c src/config/watch.c
+CONF_SRCS = src/config/api.c src/config/live.c src/config/video.c src/config/watch.c src/config/viewer.c
 build/unit_conf: t/unit/unit_conf.c t/unit/tap.h $(CONF_SRCS) $(HDRS)
 	@mkdir -p build
 	$(CC) $(WARN) $(SAN_FLAGS) -fno-sanitize-recover=all \

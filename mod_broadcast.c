@@ -9,6 +9,7 @@
 #include "live/live.h"
 #include "status/status.h"
 #include "video/video.h"
+#include "viewer/viewer.h"
 #include "watch/watch.h"
 
 #include <http_protocol.h>
@@ -20,6 +21,7 @@ static const command_rec mb_cmds[] = {
     MB_WATCH_DIRECTIVES,
     MB_API_DIRECTIVES,
     MB_LIVE_DIRECTIVES,
+    MB_VIEWER_DIRECTIVES,
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };
 

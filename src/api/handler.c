@@ -10,6 +10,7 @@
  *   POST <loc>/refresh  id=...                         -> stream + endpoint
  *   GET  <loc>/<id>                                    -> stream
  *   GET  <loc>/         limit=20, before=<id>          -> live streams
+ *   POST <loc>/<id>/viewer-link  lifetime=, label=     -> a viewer link
  *
  * Errors are {"error": {"code", "message"}}; a message never holds a
  * secret, nor STS's own message (logged instead: it may name accounts).
@@ -130,7 +131,8 @@ typedef enum {
     EP_STOP,
     EP_REFRESH,
     EP_LIST,
-    EP_DETAIL
+    EP_DETAIL,
+    EP_VIEWER_LINK
 } endpoint_e;
 
 /* The endpoint is the last path segment: <loc>/start, <loc>/<id>, and
@@ -160,6 +162,15 @@ static endpoint_e route(request_rec *r, const char **id)
         *id = tail;
         return EP_DETAIL;
     }
+    if (!strcmp(tail, "viewer-link") && tail - r->uri > MB_UUID_LEN + 1) {
+        /* <loc>/<id>/viewer-link */
+        char *sid = apr_pstrmemdup(r->pool, tail - MB_UUID_LEN - 1,
+                                   MB_UUID_LEN);
+        if (tail[-MB_UUID_LEN - 2] == '/' && mb_uuid_valid(sid)) {
+            *id = sid;
+            return EP_VIEWER_LINK;
+        }
+    }
     return EP_NONE;
 }
 
@@ -184,7 +195,8 @@ int mb_api_handler(request_rec *r)
     if (ep == EP_NONE) {
         return mb_api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
-    post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH;
+    post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH
+           || ep == EP_VIEWER_LINK;
     /* cross-site forgeries refused, CORS for BroadcastTrustedOrigin */
     if ((rv = mb_cors_guard(r, post ? &cors_post : &cors_get)) != DECLINED) {
         return rv;
@@ -227,6 +239,8 @@ int mb_api_handler(request_rec *r)
         return mb_api_refresh(r, c);
     case EP_DETAIL:
         return mb_api_detail(r, c, id);
+    case EP_VIEWER_LINK:
+        return mb_api_viewer_link(r, c, id);
     default:
         return mb_api_list(r, c);
     }

@@ -14,9 +14,7 @@
 
 APLOG_USE_MODULE(broadcast);
 
-/* The stream named by `id`, checked: exists, owner (unless
- * BroadcastOwnerOnly Off).  OK with *out, or the answer already sent. */
-static int owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
+int mb_api_owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
                         ap_dbd_t **dbd, mb_stream **out, int *failed)
 {
     int rv;
@@ -78,7 +76,7 @@ int mb_api_stop(request_rec *r, const mb_api_conf *c)
     if (id == NULL) {
         return OK; /* 400 sent */
     }
-    rv = owned_stream(r, c, id, &dbd, &s, &failed);
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
@@ -122,7 +120,7 @@ int mb_api_refresh(request_rec *r, const mb_api_conf *c)
     if (c->storage != MB_STORAGE_LOCAL && (why = mb_api_sts_conf(r, c, &sc))) {
         return mb_api_misconfigured(r, why);
     }
-    rv = owned_stream(r, c, id, &dbd, &s, &failed);
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
@@ -161,7 +159,7 @@ int mb_api_detail(request_rec *r, const mb_api_conf *c, const char *id)
     ap_dbd_t *dbd;
     int rv, failed;
 
-    rv = owned_stream(r, c, id, &dbd, &s, &failed);
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }

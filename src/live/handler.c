@@ -8,9 +8,12 @@
  *   DELETE <loc>/<id>/<file>   remove an old segment
  *   GET    <loc>/<id>/<file>   playback (206, 416, HEAD, conditionals)
  *   GET    <loc>/<id>/         the player page
+ *   GET    <loc>/t/<token>/<id>/...   the same through a viewer link: a
+ *                              token that is not valid for <id> is 403
  */
 #include "live/live_int.h"
 #include "guard/guard.h"
+#include "viewer/viewer.h"
 #include "mb_hls.h"
 #include "mb_uuid.h"
 
@@ -104,6 +107,11 @@ int mb_live_handler(request_rec *r)
     id = idbuf;
     dir = mb_live_dir(r->pool, conf->live.root, id);
     apr_table_setn(r->notes, "mb-stream-id", id);
+    if (mb_viewer_check(r, id) == MB_VIEWER_REFUSED) {
+        /* logged; the same answer for every kind of bad link */
+        return mb_live_refuse_unread(r, mb_live_error(
+            r, HTTP_FORBIDDEN, "forbidden", "this link is not valid"));
+    }
 
     switch (r->method_number) {
     case M_GET:
