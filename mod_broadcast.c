@@ -4,6 +4,7 @@
  */
 #include "config/dirconf.h"
 #include "api/api.h"
+#include "authz/authz.h"
 #include "guard/guard.h"
 #include "live/journal.h"
 #include "live/live.h"
@@ -49,6 +50,10 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_owner_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_VIEWER,
+                              AUTHZ_PROVIDER_VERSION,
+                              &mb_authz_viewer_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
 }
 

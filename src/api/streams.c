@@ -159,11 +159,17 @@ int mb_api_detail(request_rec *r, const mb_api_conf *c, const char *id)
     ap_dbd_t *dbd;
     int rv, failed;
 
+    mb_json *body, *j;
+
     rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
-    return mb_api_send_json(r, HTTP_OK, mb_api_stream_body(r, s, 1));
+    body = mb_json_object(r->pool);
+    j = mb_json_set_object(body, "stream");
+    mb_api_stream_json(r, j, s, 1);
+    mb_json_set_str(j, "visibility", s->is_private ? "private" : "public");
+    return mb_api_send_json(r, HTTP_OK, body);
 }
 
 /* GET <loc>/: the caller's own live streams, everyone's where the owner
@@ -206,8 +212,11 @@ int mb_api_list(request_rec *r, const mb_api_conf *c)
     body = mb_json_object(r->pool);
     list = mb_json_set_array(body, "streams");
     for (i = 0; i < rows->nelts; i++) {
-        mb_api_stream_json(r, mb_json_push_object(list),
-                           &APR_ARRAY_IDX(rows, i, mb_stream), 0);
+        const mb_stream *s = &APR_ARRAY_IDX(rows, i, mb_stream);
+        mb_json *j = mb_json_push_object(list);
+
+        mb_api_stream_json(r, j, s, 0);
+        mb_json_set_str(j, "visibility", s->is_private ? "private" : "public");
     }
     mb_json_set_str(body, "next",
                     rows->nelts == limit

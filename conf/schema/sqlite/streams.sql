@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS mb_stream (
     -- BroadcastStorage local: SHA-256 (hex) of the stream's upload token
     -- and when the token expires; the token itself is never stored
     upload_token_hash CHAR(64),
-    upload_expires_us BIGINT
+    upload_expires_us BIGINT,
+    -- who may watch: 'public', or 'private' (its owner and viewer links)
+    visibility VARCHAR(8) NOT NULL DEFAULT 'public'
 );
 
 -- The list of live streams, newest first, cut in pages by (start_us, id).
