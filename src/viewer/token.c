@@ -14,7 +14,6 @@
 APLOG_USE_MODULE(broadcast);
 
 #define NOTE_CHECKED "mb-viewer-checked"
-#define NOTE_TOKEN_ID "mb-viewer-token-id"
 
 mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
 {
@@ -39,7 +38,7 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
     }
     else if (mb_viewer_token_verify(tok, len, id, conf->viewer.secrets, 2,
                                     apr_time_sec(apr_time_now()), &t)) {
-        apr_table_setn(r->notes, NOTE_TOKEN_ID,
+        apr_table_setn(r->notes, MB_NOTE_TOKEN_ID,
                        mb_viewer_token_id_hex(r->pool, &t));
         v = MB_VIEWER_VALID;
     }

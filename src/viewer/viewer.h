@@ -32,6 +32,10 @@ const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
 
 /* ---- tokens of requests (src/viewer/token.c) --------------------------- */
 
+/* The id of the viewer link a request was served through (r->notes); the
+ * watch log records it, never the token. */
+#define MB_NOTE_TOKEN_ID "mb-viewer-token-id"
+
 typedef enum {
     MB_VIEWER_NONE = 0,   /* the path carries no token                    */
     MB_VIEWER_VALID,      /* a valid token of the stream                  */
@@ -41,7 +45,8 @@ typedef enum {
 /* The token in r's path, checked against stream `id` with the secrets of
  * r's location.  Computed once per request (the Require provider and the
  * handler both ask); a refusal is logged once, at info, without the token.
- * A valid token's id is in r->notes "mb-viewer-token-id". */
+ * A valid token's id is in r->notes MB_NOTE_TOKEN_ID (the watch log
+ * records it). */
 mb_viewer_e mb_viewer_check(request_rec *r, const char *id);
 
 /* A new viewer token for stream `id`, valid until `expires` (seconds since

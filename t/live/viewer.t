@@ -11,6 +11,7 @@ use lib 't/lib';
 use MB::API qw(engines api form);
 use MB::Live qw(start_stream stop_stream ffmpeg_push playlist_uris live_dir);
 use MB::Test qw(slurp);
+use MB::Watch qw(watch_request sql_rows wait_count quote);
 use Digest::SHA qw(hmac_sha256);
 use MIME::Base64 qw(encode_base64url);
 
@@ -108,6 +109,22 @@ is get("/live/t/" . sign($SECRET, $id, time + 600) . "/$id/index.m3u8")->code, 2
 is get("/live/t/" . sign($OLD, $id, time + 600) . "/$id/index.m3u8")->code, 200,
    'a link signed with the previous secret still plays (rotation)';
 is get("/live/$id/index.m3u8")->code, 200, 'a public stream still plays without a link';
+
+# the watch log names the link a file was served through, never the token
+for my $engine ('sqlite', 'pgsql') {
+    my $tag = "mb-test/viewer-$engine-$$-" . time;
+    is watch_request($engine, "/live/t/$token/$id/index.m3u8", 'User-Agent' => "$tag link")->code,
+       200, "[$engine] the watch log's server plays the link";
+    is watch_request($engine, "/live/$id/index.m3u8", 'User-Agent' => "$tag plain")->code,
+       200, "[$engine] ... and the stream without it";
+    is wait_count($engine, 'user_agent LIKE ' . quote("$tag%"), 2), 2, "[$engine] two rows";
+    my %row = map { $_->[0] => [ @$_[1, 2] ] }
+        sql_rows($engine, 'SELECT user_agent, token_id, path FROM watch_log WHERE user_agent LIKE '
+                          . quote("$tag%"));
+    is $row{"$tag link"}[0], $L->{token_id}, "[$engine] the row of the link has its token_id";
+    ok index($row{"$tag link"}[1], $token) < 0, "[$engine] ... and its path no token";
+    is $row{"$tag plain"}[0], undef, "[$engine] a request without a link has none";
+}
 
 is stop_stream($port, $id), 200, 'stop';
 is get("/live/t/$token/$id/vod.m3u8")->code, 200, 'the recording through the link';
