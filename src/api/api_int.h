@@ -72,7 +72,10 @@ int mb_api_list(request_rec *r, const mb_api_conf *c);
 int mb_api_owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
                         ap_dbd_t **dbd, mb_stream **out, int *failed);
 
-/* POST <loc>/<id>/viewer-link (src/api/viewer_link.c) */
+/* POST <loc>/<id>/viewer-link, POST <loc>/<id>/viewer-link/revoke
+ * (src/api/viewer_link.c) */
 int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id);
+int mb_api_viewer_revoke(request_rec *r, const mb_api_conf *c,
+                         const char *id);
 
 #endif /* MB_API_INT_H */

@@ -8,9 +8,13 @@
  *
  * The token (src/viewer/token.c) sits in the path before the stream's
  * files, so every relative URI in its playlists carries it.
+ *
+ * POST <loc>/<id>/viewer-link/revoke (token_id=<32 hex>): the link is
+ * refused from the next request on, on every server of the database.
  */
 #include "api/api_int.h"
 #include "viewer/viewer.h"
+#include "db/viewer_links.h"
 #include "mb_time.h"
 #include "mb_validate.h"
 
@@ -81,5 +85,34 @@ int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id)
     if (label) {
         mb_json_set_str(body, "label", label);
     }
+    return mb_api_send_json(r, HTTP_OK, body);
+}
+
+int mb_api_viewer_revoke(request_rec *r, const mb_api_conf *c, const char *id)
+{
+    const char *tid = NULL;
+    mb_stream *s;
+    ap_dbd_t *dbd;
+    mb_json *body;
+    int rv, failed;
+
+    if (mb_api_param(r, "token_id", &tid) != OK || tid == NULL ||
+        strlen(tid) != 32 || strspn(tid, "0123456789abcdef") != 32) {
+        return mb_api_bad_param(r, "'token_id' is not a link's token id "
+                                   "(32 hex digits)");
+    }
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
+    if (failed) {
+        return rv;
+    }
+    if ((rv = mb_viewer_link_revoke(r, dbd, id, tid)) != OK) {
+        return mb_api_status_error(r, rv);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(3307) "viewer link %s to stream %s revoked by %s",
+                  tid, id, r->user);
+    body = mb_json_object(r->pool);
+    mb_json_set_str(body, "token_id", tid);
+    mb_json_set_bool(body, "revoked", 1);
     return mb_api_send_json(r, HTTP_OK, body);
 }

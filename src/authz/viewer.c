@@ -51,9 +51,11 @@ static authz_status viewer_check(request_rec *r, const char *require_line,
     }
     switch (mb_viewer_check(r, id)) {
     case MB_VIEWER_VALID:
-        return AUTHZ_GRANTED;       /* no database read for a link */
+        return AUTHZ_GRANTED;       /* a valid link, not revoked */
     case MB_VIEWER_REFUSED:
         return AUTHZ_DENIED;        /* logged once */
+    case MB_VIEWER_UNAVAILABLE:
+        return mb_authz_db_unavailable(r);
     default:
         break;
     }

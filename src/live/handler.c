@@ -107,10 +107,17 @@ int mb_live_handler(request_rec *r)
     id = idbuf;
     dir = mb_live_dir(r->pool, conf->live.root, id);
     apr_table_setn(r->notes, "mb-stream-id", id);
-    if (mb_viewer_check(r, id) == MB_VIEWER_REFUSED) {
+    switch (mb_viewer_check(r, id)) {
+    case MB_VIEWER_REFUSED:
         /* logged; the same answer for every kind of bad link */
         return mb_live_refuse_unread(r, mb_live_error(
             r, HTTP_FORBIDDEN, "forbidden", "this link is not valid"));
+    case MB_VIEWER_UNAVAILABLE:
+        return mb_live_refuse_unread(r, mb_live_error(
+            r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
+            "the stream database is unavailable"));
+    default:
+        break;
     }
 
     switch (r->method_number) {

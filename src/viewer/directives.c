@@ -4,6 +4,7 @@
  * in src/config/viewer.h).
  */
 #include "viewer/viewer.h"
+#include "db/viewer_links.h"
 #include "mb_secret.h"
 
 #include <apr_strings.h>
@@ -37,6 +38,10 @@ const char *mb_cmd_viewer_secret(cmd_parms *cmd, void *dcfg,
     const char *why;
 
     if ((why = one_secret(cmd, current, &conf->viewer.secrets[0]))) {
+        return why;
+    }
+    /* links are checked against the revoked ones of this server's table */
+    if ((why = mb_viewer_links_require(cmd)) != NULL) {
         return why;
     }
     conf->viewer.secrets[1] = NULL;

@@ -5,6 +5,7 @@
  * only its id.
  */
 #include "viewer/viewer.h"
+#include "db/viewer_links.h"
 #include "mb_viewer_token.h"
 
 #include <apr_general.h>
@@ -14,6 +15,27 @@
 APLOG_USE_MODULE(broadcast);
 
 #define NOTE_CHECKED "mb-viewer-checked"
+
+/* A valid token: MB_VIEWER_VALID unless its link is revoked. */
+static mb_viewer_e not_revoked(request_rec *r, const char *id,
+                               const char *token_id)
+{
+    ap_dbd_t *dbd = mb_dbd_acquire(r);
+    int revoked = 0;
+
+    if (dbd == NULL ||
+        mb_viewer_link_revoked(r, dbd, id, token_id, &revoked) != OK) {
+        return MB_VIEWER_UNAVAILABLE;   /* logged by the db layer */
+    }
+    if (revoked) {
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      MBLOGNO(3306) "viewer link %s to stream %s refused: "
+                      "revoked", token_id, id);
+        return MB_VIEWER_REFUSED;
+    }
+    apr_table_setn(r->notes, MB_NOTE_TOKEN_ID, token_id);
+    return MB_VIEWER_VALID;
+}
 
 mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
 {
@@ -38,9 +60,7 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
     }
     else if (mb_viewer_token_verify(tok, len, id, conf->viewer.secrets, 2,
                                     apr_time_sec(apr_time_now()), &t)) {
-        apr_table_setn(r->notes, MB_NOTE_TOKEN_ID,
-                       mb_viewer_token_id_hex(r->pool, &t));
-        v = MB_VIEWER_VALID;
+        v = not_revoked(r, id, mb_viewer_token_id_hex(r->pool, &t));
     }
     else {
         /* expired, tampered, another stream's: one answer, one message */
@@ -51,8 +71,7 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
         v = MB_VIEWER_REFUSED;
     }
     apr_table_setn(r->notes, NOTE_CHECKED,
-                   v == MB_VIEWER_NONE ? "0"
-                                       : v == MB_VIEWER_VALID ? "1" : "2");
+                   apr_itoa(r->pool, (int)v));    /* one digit */
     return v;
 }
 

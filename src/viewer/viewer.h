@@ -39,11 +39,14 @@ const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
 typedef enum {
     MB_VIEWER_NONE = 0,   /* the path carries no token                    */
     MB_VIEWER_VALID,      /* a valid token of the stream                  */
-    MB_VIEWER_REFUSED     /* a token that is not (expired, tampered, ...) */
+    MB_VIEWER_REFUSED,    /* a token that is not (expired, tampered,
+                             revoked, ...) */
+    MB_VIEWER_UNAVAILABLE /* valid, but its revocation cannot be read     */
 } mb_viewer_e;
 
 /* The token in r's path, checked against stream `id` with the secrets of
- * r's location.  Computed once per request (the Require provider and the
+ * r's location, then against the revoked links in the database (read on
+ * every request through a link, no cache).  Computed once per request (the Require provider and the
  * handler both ask); a refusal is logged once, at info, without the token.
  * A valid token's id is in r->notes MB_NOTE_TOKEN_ID (the watch log
  * records it). */

@@ -110,6 +110,44 @@ is get("/live/t/" . sign($OLD, $id, time + 600) . "/$id/index.m3u8")->code, 200,
    'a link signed with the previous secret still plays (rotation)';
 is get("/live/$id/index.m3u8")->code, 200, 'a public stream still plays without a link';
 
+# ---- revocation: refused at once, on every server of the database -------
+sub revoke {
+    my ($p, $sid, $tid, %o) = @_;
+    return api(port => $p, method => 'POST', user => $o{user} // 'alice',
+               path => "/local/$sid/viewer-link/revoke", body => form(token_id => $tid));
+}
+$r = link_of($id, lifetime => 600);
+my ($rtok) = $r->{json}{url} =~ m{/t/([^/]+)/};
+my $rtid = $r->{json}{token_id};
+is get("/live/t/$rtok/$id/index.m3u8")->code, 200, 'a second link plays';
+is revoke($port, $id, $rtid, user => 'bob')->code, 403, 'another user cannot revoke it';
+is get("/live/t/$rtok/$id/index.m3u8")->code, 200, '... it still plays';
+$r = revoke($port, $id, $rtid);
+is $r->code, 200, 'the owner revokes it';
+ok $r->{json}{revoked} && $r->{json}{token_id} eq $rtid, '{"token_id", "revoked": true}';
+my $rres = get("/live/t/$rtok/$id/index.m3u8");
+is $rres->code, 403, 'a revoked link is refused at once';
+is $rres->content, (keys %bodies)[0], '... with the same answer as any bad link';
+is get("/live/t/$rtok/$id/$uris[-1]")->code, 403, '... on its segments too';
+is get("/live/t/$token/$id/index.m3u8")->code, 200, 'the stream\'s other links still play';
+is revoke($port, $id, $rtid)->code, 200, 'revoking twice is no error';
+for my $bad ('', 'xyz', 'A' x 32, $rtid . '0') {
+    $r = revoke($port, $id, $bad);
+    is $r->code, 400, "token_id '$bad': 400";
+}
+is api(port => $port, method => 'POST', user => 'alice', path => "/local/$id/viewer-link/revoke")->code,
+   400, 'no token_id: 400';
+for my $e (engines()) {
+    my ($en, $p) = @$e;
+    my ($sid) = start_stream($p, "revoke-$en");
+    my $l = api(port => $p, method => 'POST', user => 'alice', path => "/local/$sid/viewer-link")->{json};
+    (my $lp = $l->{url}) =~ s{^http://[^/]+}{};
+    is api(port => $p, path => "${lp}index.m3u8")->code, 404, "[$en] a link to a stream without files yet: 404";
+    is revoke($p, $sid, $l->{token_id})->code, 200, "[$en] revoked";
+    is api(port => $p, path => "${lp}index.m3u8")->code, 403, "[$en] then refused";
+    stop_stream($p, $sid);
+}
+
 # the watch log names the link a file was served through, never the token
 for my $engine ('sqlite', 'pgsql') {
     my $tag = "mb-test/viewer-$engine-$$-" . time;
