@@ -4,12 +4,14 @@
  */
 #include "config/dirconf.h"
 #include "api/api.h"
+#include "authz/authz.h"
 #include "guard/guard.h"
 #include "live/journal.h"
 #include "live/live.h"
 #include "metrics/metrics.h"
 #include "status/status.h"
 #include "video/video.h"
+#include "viewer/viewer.h"
 #include "watch/watch.h"
 
 #include <http_protocol.h>
@@ -22,6 +24,7 @@ static const command_rec mb_cmds[] = {
     MB_WATCH_DIRECTIVES,
     MB_API_DIRECTIVES,
     MB_LIVE_DIRECTIVES,
+    MB_VIEWER_DIRECTIVES,
     { NULL, { NULL }, NULL, 0, 0, NULL }
 };
 
@@ -58,6 +61,10 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_OWNER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_owner_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_VIEWER,
+                              AUTHZ_PROVIDER_VERSION,
+                              &mb_authz_viewer_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
 }
 

@@ -70,4 +70,16 @@ int mb_api_refresh(request_rec *r, const mb_api_conf *c);
 int mb_api_detail(request_rec *r, const mb_api_conf *c, const char *id);
 int mb_api_list(request_rec *r, const mb_api_conf *c);
 
+/* The stream named by `id`, checked: exists, owner (unless
+ * BroadcastOwnerOnly Off).  OK with *out, or (*failed) the answer already
+ * sent (src/api/streams.c). */
+int mb_api_owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
+                        ap_dbd_t **dbd, mb_stream **out, int *failed);
+
+/* POST <loc>/<id>/viewer-link, POST <loc>/<id>/viewer-link/revoke
+ * (src/api/viewer_link.c) */
+int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id);
+int mb_api_viewer_revoke(request_rec *r, const mb_api_conf *c,
+                         const char *id);
+
 #endif /* MB_API_INT_H */

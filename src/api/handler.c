@@ -11,6 +11,8 @@
  *   GET  <loc>/<id>                                    -> stream
  *   GET  <loc>/         limit=20, before=<id>,
  *                       state=live (default)|stopped|all -> streams
+ *   POST <loc>/<id>/viewer-link  lifetime=, label=     -> a viewer link
+ *   POST <loc>/<id>/viewer-link/revoke  token_id=      -> link revoked
  *
  * Each stream comes with its "playback" URLs (where broadcast-live serves
  * it: playlist, player page, recording once stopped).
@@ -151,8 +153,26 @@ typedef enum {
     EP_STOP,
     EP_REFRESH,
     EP_LIST,
-    EP_DETAIL
+    EP_DETAIL,
+    EP_VIEWER_LINK,
+    EP_VIEWER_REVOKE
 } endpoint_e;
+
+/* The stream id of "<loc>/<id>/<rest>" where the URI ends in "/<rest>":
+ * NULL when the segment before it is not one. */
+static const char *id_before(request_rec *r, const char *rest)
+{
+    apr_size_t n = strlen(r->uri), k = strlen(rest);
+    const char *end = r->uri + n - k;   /* at rest */
+    char *sid;
+
+    if (n < k + MB_UUID_LEN + 2 || strcmp(end, rest) != 0 || end[-1] != '/'
+        || end[-MB_UUID_LEN - 2] != '/') {
+        return NULL;
+    }
+    sid = apr_pstrmemdup(r->pool, end - MB_UUID_LEN - 1, MB_UUID_LEN);
+    return mb_uuid_valid(sid) ? sid : NULL;
+}
 
 /* The endpoint is the last path segment: <loc>/start, <loc>/<id>, and
  * <loc>/ (empty) for the list.  (The location itself is not known here:
@@ -181,6 +201,12 @@ static endpoint_e route(request_rec *r, const char **id)
         *id = tail;
         return EP_DETAIL;
     }
+    if ((*id = id_before(r, "viewer-link")) != NULL) {
+        return EP_VIEWER_LINK;
+    }
+    if ((*id = id_before(r, "viewer-link/revoke")) != NULL) {
+        return EP_VIEWER_REVOKE;
+    }
     return EP_NONE;
 }
 
@@ -205,7 +231,8 @@ int mb_api_handler(request_rec *r)
     if (ep == EP_NONE) {
         return mb_api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
-    post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH;
+    post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH
+           || ep == EP_VIEWER_LINK || ep == EP_VIEWER_REVOKE;
     /* cross-site forgeries refused, CORS for BroadcastTrustedOrigin */
     if ((rv = mb_cors_guard(r, post ? &cors_post : &cors_get)) != DECLINED) {
         return rv;
@@ -248,6 +275,10 @@ int mb_api_handler(request_rec *r)
         return mb_api_refresh(r, c);
     case EP_DETAIL:
         return mb_api_detail(r, c, id);
+    case EP_VIEWER_LINK:
+        return mb_api_viewer_link(r, c, id);
+    case EP_VIEWER_REVOKE:
+        return mb_api_viewer_revoke(r, c, id);
     default:
         return mb_api_list(r, c);
     }

@@ -29,7 +29,7 @@ static int start_local(request_rec *r, const mb_api_conf *c, mb_stream *s)
     }
     s->start = apr_time_now();
     rv = mb_live_start(r, dbd, s->id, s->owner, s->name, s->start,
-                       mb_api_lifetime(c), &endpoint);
+                       s->is_private, mb_api_lifetime(c), &endpoint);
     if (rv != OK) {
         return rv == HTTP_INTERNAL_SERVER_ERROR
                    ? mb_api_misconfigured(r, "local storage is not usable")
@@ -78,7 +78,7 @@ static int live_limit(request_rec *r, const mb_api_conf *c, int *failed)
 
 int mb_api_start(request_rec *r, const mb_api_conf *c)
 {
-    const char *type, *name, *why, *tmpl;
+    const char *type, *name, *why, *tmpl, *vis;
     mb_sts_conf sc;
     mb_sts_creds creds;
     mb_stream s;
@@ -98,6 +98,10 @@ int mb_api_start(request_rec *r, const mb_api_conf *c)
     if (name && (why = mb_stream_name_check(name))) {
         return mb_api_bad_param(r, why);
     }
+    if (mb_api_param(r, "visibility", &vis) != OK ||
+        (vis && strcmp(vis, "public") && strcmp(vis, "private"))) {
+        return mb_api_bad_param(r, "'visibility' is public or private");
+    }
     if (c->storage != MB_STORAGE_LOCAL && (why = mb_api_sts_conf(r, c, &sc))) {
         return mb_api_misconfigured(r, why);
     }
@@ -116,6 +120,9 @@ int mb_api_start(request_rec *r, const mb_api_conf *c)
     s.name = name ? name : "";
     s.type = "hls";
     s.live = 1;
+    s.is_private = vis ? !strcmp(vis, "private")
+                       : mb_viewer_default_visibility(&mb_dir_conf_of(r)->viewer)
+                             == MB_VIEWER_PRIVATE;
     if (c->storage == MB_STORAGE_LOCAL) {
         s.s3_path = "";
         return start_local(r, c, &s);

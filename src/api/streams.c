@@ -16,9 +16,7 @@
 
 APLOG_USE_MODULE(broadcast);
 
-/* The stream named by `id`, checked: exists, owner (unless
- * BroadcastOwnerOnly Off).  OK with *out, or the answer already sent. */
-static int owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
+int mb_api_owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
                         ap_dbd_t **dbd, mb_stream **out, int *failed)
 {
     int rv;
@@ -80,7 +78,7 @@ int mb_api_stop(request_rec *r, const mb_api_conf *c)
     if (id == NULL) {
         return OK; /* 400 sent */
     }
-    rv = owned_stream(r, c, id, &dbd, &s, &failed);
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
@@ -125,7 +123,7 @@ int mb_api_refresh(request_rec *r, const mb_api_conf *c)
     if (c->storage != MB_STORAGE_LOCAL && (why = mb_api_sts_conf(r, c, &sc))) {
         return mb_api_misconfigured(r, why);
     }
-    rv = owned_stream(r, c, id, &dbd, &s, &failed);
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
@@ -164,11 +162,18 @@ int mb_api_detail(request_rec *r, const mb_api_conf *c, const char *id)
     ap_dbd_t *dbd;
     int rv, failed;
 
-    rv = owned_stream(r, c, id, &dbd, &s, &failed);
+    mb_json *body, *j;
+
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
-    return mb_api_send_json(r, HTTP_OK, mb_api_stream_body(r, s, 1));
+    body = mb_json_object(r->pool);
+    j = mb_json_set_object(body, "stream");
+    mb_api_stream_json(r, j, s, 1);
+    mb_json_set_str(j, "visibility", s->is_private ? "private" : "public");
+    mb_api_playback_json(r, mb_json_set_object(body, "playback"), s);
+    return mb_api_send_json(r, HTTP_OK, body);
 }
 
 /* The state parameter of the list: 0 with *state, or -1 (bad value). */
@@ -241,6 +246,8 @@ int mb_api_list(request_rec *r, const mb_api_conf *c)
 
         /* a list with recordings says when each stopped */
         mb_api_stream_json(r, item, s, state != MB_STREAMS_LIVE);
+        mb_json_set_str(item, "visibility",
+                        s->is_private ? "private" : "public");
         mb_api_playback_json(r, mb_json_set_object(item, "playback"), s);
     }
     mb_json_set_str(body, "next",

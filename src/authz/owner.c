@@ -5,6 +5,7 @@
  * query string or of a form body).  Shaped like mod_authz_dbd's.
  */
 #include "api/api.h"
+#include "authz/authz.h"
 
 #include <apr_strings.h>
 #include <http_core.h>
@@ -20,9 +21,8 @@ APLOG_USE_MODULE(broadcast);
     "{\"error\": {\"code\": \"database_unavailable\", \"message\": "           \
     "\"the stream database is unavailable\"}}\n"
 
-/* The stream table could not be read (logged by the db layer): the 500
- * that httpd makes of AUTHZ_GENERAL_ERROR becomes the API's 503. */
-static authz_status db_unavailable(request_rec *r)
+/* (src/authz/authz.h) */
+authz_status mb_authz_db_unavailable(request_rec *r)
 {
     apr_table_setn(r->notes, NOTE_DB_UNAVAILABLE, "1");
     ap_custom_response(r, HTTP_INTERNAL_SERVER_ERROR, BODY_DB_UNAVAILABLE);
@@ -76,14 +76,14 @@ static authz_status owner_check(request_rec *r, const char *require_line,
         return AUTHZ_DENIED;
     }
     if ((dbd = mb_dbd_acquire(r)) == NULL) {
-        return db_unavailable(r);
+        return mb_authz_db_unavailable(r);
     }
     rv = mb_stream_get(r, dbd, id, &s);
     if (rv == HTTP_NOT_FOUND) {
         return AUTHZ_DENIED;
     }
     if (rv != OK) {
-        return db_unavailable(r);
+        return mb_authz_db_unavailable(r);
     }
     return strcmp(s->owner, r->user) == 0 ? AUTHZ_GRANTED : AUTHZ_DENIED;
 }

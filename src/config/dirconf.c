@@ -20,6 +20,7 @@ void *mb_create_dir_conf(apr_pool_t *p, char *dir)
     mb_live_conf_init(&conf->live);
     mb_api_conf_init(&conf->api);
     mb_watch_conf_init(&conf->watch);
+    mb_viewer_conf_init(&conf->viewer);
     return conf;
 }
 
@@ -84,5 +85,6 @@ void *mb_merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     mb_live_conf_merge(&conf->live, &base->live, &add->live);
     mb_api_conf_merge(&conf->api, &base->api, &add->api);
     mb_watch_conf_merge(&conf->watch, &base->watch, &add->watch);
+    mb_viewer_conf_merge(&conf->viewer, &base->viewer, &add->viewer);
     return conf;
 }

@@ -9,6 +9,7 @@
 #include "config/api.h"
 #include "config/live.h"
 #include "config/video.h"
+#include "config/viewer.h"
 #include "config/watch.h"
 
 /* A section's configuration: one sub-structure per feature, each with its
@@ -19,6 +20,7 @@ typedef struct {
     mb_live_conf live;            /* broadcast-live, local storage       */
     mb_api_conf api;              /* broadcast-api                       */
     mb_watch_conf watch;          /* the watch log                       */
+    mb_viewer_conf viewer;        /* who may watch: links, visibility    */
 } mb_dir_conf;
 
 /* The configuration of the request's location. */

@@ -14,7 +14,7 @@ APLOG_USE_MODULE(broadcast);
 
 #define COLS                                                                   \
     "id, owner, name, type, s3_path, is_live, start_us, "                      \
-    "COALESCE(stop_us, 0)"
+    "COALESCE(stop_us, 0), visibility"
 
 /* A page of a list, newest first; `where` filters (may be empty). */
 #define LIST_SQL(where)                                                        \
@@ -26,7 +26,7 @@ APLOG_USE_MODULE(broadcast);
 static const mb_dbd_stmt stream_stmts[] = {
     {"mb_stream_insert",
      "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
-     "start_us) VALUES (%s, %s, %s, %s, %s, 1, %lld)"},
+     "start_us, visibility) VALUES (%s, %s, %s, %s, %s, 1, %lld, %s)"},
     {"mb_stream_get", "SELECT " COLS " FROM mb_stream WHERE id = %s"},
     {"mb_stream_stop", "UPDATE mb_stream SET is_live = 0, stop_us = %lld "
                        "WHERE id = %s AND is_live = 1"},
@@ -62,7 +62,7 @@ static const char *time_arg(apr_pool_t *p, apr_time_t t)
 
 int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s)
 {
-    const char *args[6];
+    const char *args[7];
     int nrows = 0, rv;
 
     args[0] = s->id;
@@ -71,7 +71,8 @@ int mb_stream_insert(request_rec *r, ap_dbd_t *dbd, const mb_stream *s)
     args[3] = s->type;
     args[4] = s->s3_path;
     args[5] = time_arg(r->pool, s->start);
-    rv = mb_dbd_rquery(r, dbd, "insert of a stream", "mb_stream_insert", 6,
+    args[6] = s->is_private ? "private" : "public";
+    rv = mb_dbd_rquery(r, dbd, "insert of a stream", "mb_stream_insert", 7,
                        args, &nrows);
     if (rv == OK && nrows != 1) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -108,6 +109,8 @@ static int stream_row(void *baton, const apr_dbd_driver_t *drv,
     s->start = v ? apr_atoi64(v) : 0;
     v = apr_dbd_get_entry(drv, row, 7);
     s->stop = v ? apr_atoi64(v) : 0;
+    v = apr_dbd_get_entry(drv, row, 8);
+    s->is_private = v && !strcmp(v, "private");
     return s->id == NULL || s->owner == NULL;
 }
 
@@ -203,8 +206,8 @@ static const mb_dbd_stmt live_stmts[] = {
      "SELECT id FROM mb_stream WHERE upload_token_hash = %s"},
     {"mb_live_insert",
      "INSERT INTO mb_stream (id, owner, name, type, s3_path, is_live, "
-     "start_us, upload_token_hash, upload_expires_us) "
-     "VALUES (%s, %s, %s, 'hls', '', 1, %lld, %s, %lld)"},
+     "start_us, upload_token_hash, upload_expires_us, visibility) "
+     "VALUES (%s, %s, %s, 'hls', '', 1, %lld, %s, %lld, %s)"},
     {"mb_live_token",
      "UPDATE mb_stream SET upload_token_hash = %s, upload_expires_us = %lld "
      "WHERE id = %s AND is_live = 1"},
@@ -287,10 +290,10 @@ int mb_stream_token_elsewhere(request_rec *r, ap_dbd_t *dbd,
 
 int mb_stream_insert_local(request_rec *r, ap_dbd_t *dbd, const char *id,
                            const char *owner, const char *name,
-                           apr_time_t start, const char *token_hash,
-                           apr_time_t expires)
+                           apr_time_t start, int is_private,
+                           const char *token_hash, apr_time_t expires)
 {
-    const char *args[6];
+    const char *args[7];
     int nrows = 0, rv;
 
     args[0] = id;
@@ -299,7 +302,8 @@ int mb_stream_insert_local(request_rec *r, ap_dbd_t *dbd, const char *id,
     args[3] = time_arg(r->pool, start);
     args[4] = token_hash;
     args[5] = time_arg(r->pool, expires);
-    rv = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 6, args,
+    args[6] = is_private ? "private" : "public";
+    rv = mb_dbd_rquery(r, dbd, "recording a stream", "mb_live_insert", 7, args,
                        &nrows);
     if (rv == OK && nrows != 1) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

@@ -19,6 +19,7 @@ typedef struct {
     int live;
     apr_time_t start;
     apr_time_t stop; /* 0 while live */
+    int is_private;  /* visibility 'private' (else 'public') */
 } mb_stream;
 
 /* Prepare the stream statements for cmd->server (from the directives that
@@ -75,8 +76,8 @@ int mb_stream_token_elsewhere(request_rec *r, ap_dbd_t *dbd,
  * HTTP_SERVICE_UNAVAILABLE (logged; also when no row was inserted). */
 int mb_stream_insert_local(request_rec *r, ap_dbd_t *dbd, const char *id,
                            const char *owner, const char *name,
-                           apr_time_t start, const char *token_hash,
-                           apr_time_t expires);
+                           apr_time_t start, int is_private,
+                           const char *token_hash, apr_time_t expires);
 /* A new token for stream `id` while it is live: *nrows 1, or 0 when it is
  * not (any more); OK or HTTP_SERVICE_UNAVAILABLE (logged). */
 int mb_stream_renew_token(request_rec *r, ap_dbd_t *dbd, const char *id,

@@ -8,9 +8,12 @@
  *   DELETE <loc>/<id>/<file>   remove an old segment
  *   GET    <loc>/<id>/<file>   playback (206, 416, HEAD, conditionals)
  *   GET    <loc>/<id>/         the player page
+ *   GET    <loc>/t/<token>/<id>/...   the same through a viewer link: a
+ *                              token that is not valid for <id> is 403
  */
 #include "live/live_int.h"
 #include "guard/guard.h"
+#include "viewer/viewer.h"
 #include "mb_hls.h"
 #include "mb_uuid.h"
 
@@ -103,6 +106,18 @@ int mb_live_handler(request_rec *r)
     }
     id = idbuf;
     apr_table_setn(r->notes, "mb-stream-id", id);
+    switch (mb_viewer_check(r, id)) {
+    case MB_VIEWER_REFUSED:
+        /* logged; the same answer for every kind of bad link */
+        return mb_live_refuse_unread(r, mb_live_error(
+            r, HTTP_FORBIDDEN, "forbidden", "this link is not valid"));
+    case MB_VIEWER_UNAVAILABLE:
+        return mb_live_refuse_unread(r, mb_live_error(
+            r, HTTP_SERVICE_UNAVAILABLE, "database_unavailable",
+            "the stream database is unavailable"));
+    default:
+        break;
+    }
     if (conf->api.storage == MB_STORAGE_S3) {
         /* the files are in the bucket: uploads go there, not here */
         if (r->method_number != M_GET) {

@@ -102,7 +102,7 @@ const char *mb_live_stream_url(request_rec *r, const char *id);
  * (misconfigured or I/O; logged).  Nothing is left behind on failure. */
 int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                   const char *owner, const char *name, apr_time_t start,
-                  int lifetime, mb_json **endpoint);
+                  int is_private, int lifetime, mb_json **endpoint);
 
 /* A new token for a live stream (the old one stops working).  OK,
  * HTTP_CONFLICT when the stream is no longer live, or another status. */

@@ -70,7 +70,7 @@ static mb_json *http_endpoint(request_rec *r, const char *id,
 
 int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
                   const char *owner, const char *name, apr_time_t start,
-                  int lifetime, mb_json **endpoint)
+                  int is_private, int lifetime, mb_json **endpoint)
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
                                                    &broadcast_module);
@@ -97,7 +97,8 @@ int mb_live_start(request_rec *r, ap_dbd_t *dbd, const char *id,
         return APR_STATUS_IS_ENOSPC(rv) ? HTTP_INSUFFICIENT_STORAGE
                                         : HTTP_INTERNAL_SERVER_ERROR;
     }
-    if (mb_stream_insert_local(r, dbd, id, owner, name, start, hash,
+    if (mb_stream_insert_local(r, dbd, id, owner, name, start, is_private,
+                               hash,
                                start + apr_time_from_sec(lifetime)) != OK) {
         apr_dir_remove(dir, r->pool);   /* nothing left behind */
         return HTTP_SERVICE_UNAVAILABLE;

@@ -37,6 +37,7 @@ typedef struct watch_row {
     apr_off_t bytes;
     int status, auth;
     const char *method, *path, *stream, *user, *ip, *range, *ua;
+    const char *token_id;       /* of the viewer link served, or NULL */
 } watch_row;
 
 typedef struct {

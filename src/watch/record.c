@@ -18,6 +18,7 @@
  *   writer thread         writes the queued rows (src/watch/queue.c, with
  *                         the SQL of src/watch/sql.c).
  */
+#include "viewer/viewer.h"
 #include "watch/watch.h"
 #include "watch/queue.h"
 #include "live/live.h"
@@ -195,6 +196,8 @@ int mb_watch_log_transaction(request_rec *r)
     row->method = r->header_only ? "HEAD" : "GET";
     row->path = mb_text_clean(p, asked_path(r, conf), MB_WATCH_MAX_PATH);
     row->stream = mb_text_clean(p, stream, 64);
+    row->token_id = mb_text_clean(p, apr_table_get(last->notes,
+                                                   MB_NOTE_TOKEN_ID), 32);
     row->user = mb_text_clean(p, user, 255);
     row->ip = apr_pstrdup(p, r->useragent_ip);
     row->range = mb_text_clean(p, ctx->range, 255);

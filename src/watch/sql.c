@@ -23,9 +23,9 @@ APLOG_USE_MODULE(broadcast);
 #define INSERT_INTO                                                       \
     "INSERT INTO watch_log (time_us, method, path, stream_id, user_name, " \
     "authenticated, client_ip, range_header, status, bytes_sent, "         \
-    "user_agent) VALUES "
-#define ROW_VALUES "(%lld, %s, %s, %s, %s, %d, %s, %s, %d, %lld, %s)"
-#define ROW_ARGS 11
+    "user_agent, token_id) VALUES "
+#define ROW_VALUES "(%lld, %s, %s, %s, %s, %d, %s, %s, %d, %lld, %s, %s)"
+#define ROW_ARGS 12
 
 /* The insert of MULTI rows at once (one round trip, one statement to run
  * for SQLite): built by build_multi_insert() before it is prepared. */
@@ -169,6 +169,7 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                 a[8] = apr_itoa(p, row->status);
                 a[9] = apr_off_t_toa(p, row->bytes);
                 a[10] = row->ua;
+                a[11] = row->token_id;
                 i++;
             }
             row = row->next;

@@ -127,8 +127,8 @@ for my $e (engines()) {
     is_deeply [map { $_->{id} } @{ $r->{json}{streams} }], \@live,
         "[$engine] every live stream of carol's, newest first (" . scalar(@live) . ")";
     ok !grep({ $_->{id} eq $mine[2] } @{ $r->{json}{streams} }), "[$engine] the stopped one is not listed";
-    is_deeply [sort keys %{ $r->{json}{streams}[0] }], [qw(id name playback start_date)],
-        "[$engine] list items: id, name, start_date, playback";
+    is_deeply [sort keys %{ $r->{json}{streams}[0] }], [qw(id name playback start_date visibility)],
+        "[$engine] list items: id, name, start_date, visibility (issue 12), playback (issue 11)";
     # walk it two by two
     my (@walked, $before, $pages);
     while (1) {

@@ -145,6 +145,13 @@ for my $name (sort keys %cmd) {
     elsif ($k =~ /^TAKE(\d)$/) {
         is scalar(@args), $1, "$name: TAKE$1 takes $1 argument(s) (@args)";
     }
+    elsif ($k =~ /^TAKE(\d)(\d)$/) {
+        my ($need, $most) = ($1, $2);
+        my $opt = grep { /^\[/ } @args;
+        ok @args == $most && $opt == $most - $need,
+            "$name: TAKE$need$most: $need argument(s), then " . ($most - $need)
+            . " in [brackets] (@args)";
+    }
     elsif ($k eq 'ITERATE' || $k eq 'RAW_ARGS' || $k eq 'TAKE_ARGV') {
         like "@args", qr/\.\.\.\]?$/, "$name: $k: the Syntax ends with ...";
     }

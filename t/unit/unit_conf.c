@@ -12,6 +12,7 @@
 #include "config/live.h"
 #include "config/video.h"
 #include "config/watch.h"
+#include "config/viewer.h"
 #include "mb_sts.h"
 
 #include <apr_general.h>
@@ -96,6 +97,13 @@ static void watch_set(mb_watch_conf *c)
     c->log = 1;
 }
 
+static void viewer_set(mb_viewer_conf *c)
+{
+    c->secrets[0] = "new";
+    c->secrets[1] = "old";
+    c->default_visibility = MB_VIEWER_PRIVATE;
+}
+
 int main(void)
 {
     mb_video_conf v;
@@ -111,6 +119,8 @@ int main(void)
                 api_set);
     CHECK_MERGE(mb_watch_conf, "watch", mb_watch_conf_init,
                 mb_watch_conf_merge, watch_set);
+    CHECK_MERGE(mb_viewer_conf, "viewer", mb_viewer_conf_init,
+                mb_viewer_conf_merge, viewer_set);
 
     /* the halves of a pair are never mixed from two sections */
     {
@@ -208,6 +218,20 @@ int main(void)
     ok(mb_watch_log_on(&w) == 0, "BroadcastWatchLog Off");
     w.log = 1;
     ok(mb_watch_log_on(&w) == 1, "BroadcastWatchLog On");
+
+    {
+        mb_viewer_conf base, add, out;
+        mb_viewer_conf_init(&base);
+        mb_viewer_conf_init(&add);
+        base.secrets[0] = "outer-new";
+        base.secrets[1] = "outer-old";
+        add.secrets[0] = "inner";   /* one secret: no previous one */
+        mb_viewer_conf_merge(&out, &base, &add);
+        ok(!strcmp(out.secrets[0], "inner") && out.secrets[1] == NULL,
+           "viewer: both secrets of BroadcastViewerSecret from one section");
+        ok(mb_viewer_default_visibility(&base) == MB_VIEWER_PUBLIC,
+           "BroadcastDefaultVisibility public");
+    }
 
     return done_testing();
 }

@@ -16,7 +16,9 @@ CREATE TABLE IF NOT EXISTS mb_stream (
     -- BroadcastStorage local: SHA-256 (hex) of the stream's upload token
     -- and when the token expires; the token itself is never stored
     upload_token_hash CHAR(64),
-    upload_expires_us BIGINT
+    upload_expires_us BIGINT,
+    -- who may watch: 'public', or 'private' (its owner and viewer links)
+    visibility VARCHAR(8) NOT NULL DEFAULT 'public'
 );
 
 -- The list of live streams, and of stopped ones (state=stopped: the
@@ -40,3 +42,12 @@ CREATE INDEX IF NOT EXISTS mb_stream_owner_all
 -- (403) or no stream's (401)?  Asked on every refused upload.
 CREATE INDEX IF NOT EXISTS mb_stream_token
     ON mb_stream (upload_token_hash);
+
+-- Viewer links revoked before they expire (POST <api>/<id>/viewer-link/
+-- revoke): read on every request through a link (src/db/viewer_links.c).
+CREATE TABLE IF NOT EXISTS mb_viewer_revoked (
+    stream_id  CHAR(36) NOT NULL,
+    token_id   CHAR(32) NOT NULL,   -- the link's token id, never the token
+    revoked_us BIGINT   NOT NULL,   -- microseconds since the epoch
+    PRIMARY KEY (stream_id, token_id)
+);

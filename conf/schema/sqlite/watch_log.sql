@@ -17,7 +17,8 @@ CREATE TABLE IF NOT EXISTS watch_log (
     range_header  TEXT,               -- the Range header as asked
     status        INTEGER NOT NULL,   -- HTTP status sent
     bytes_sent    INTEGER NOT NULL DEFAULT 0,  -- video body bytes sent
-    user_agent    TEXT                -- cut to 255 bytes
+    user_agent    TEXT,               -- cut to 255 bytes
+    token_id      TEXT                -- the viewer link's token id, if any
 );
 -- Every row costs an update of each index: only the two the status page
 -- needs most (periods, the chart, the recent log; viewers of live streams).
@@ -30,5 +31,5 @@ CREATE VIEW IF NOT EXISTS watch_log_readable AS
     SELECT id, strftime('%Y-%m-%d %H:%M:%f', time_us / 1000000.0, 'unixepoch')
                AS created,
            method, path, stream_id, user_name, authenticated, client_ip,
-           range_header, status, bytes_sent, user_agent
+           range_header, status, bytes_sent, user_agent, token_id
     FROM watch_log;

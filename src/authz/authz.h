@@ -1,0 +1,21 @@
+/*
+ * authz/authz.h -- what the authorization providers of src/authz/ share:
+ * `Require broadcast-viewer` (src/authz/viewer.c), and the 503 answer of
+ * a provider whose stream table cannot be read (src/authz/owner.c).
+ */
+#ifndef MB_AUTHZ_H
+#define MB_AUTHZ_H
+
+#include "mb_private.h"
+
+#include <mod_auth.h>
+
+#define MB_AUTHZ_VIEWER "broadcast-viewer"
+extern const authz_provider mb_authz_viewer_provider;
+
+/* The stream table could not be read (logged by the db layer): the 500
+ * that httpd makes of the AUTHZ_GENERAL_ERROR returned becomes a 503 with
+ * the API's JSON error body. */
+authz_status mb_authz_db_unavailable(request_rec *r);
+
+#endif /* MB_AUTHZ_H */

@@ -1,0 +1,31 @@
+/*
+ * config/viewer.c -- who may watch: creation, merging and the defaults of
+ * the viewer configuration (see src/config/viewer.h).  APR only.
+ */
+#include "mb_private.h"
+#include "config/viewer.h"
+
+#define DEFAULT_VISIBILITY MB_VIEWER_PUBLIC
+
+void mb_viewer_conf_init(mb_viewer_conf *c)
+{
+    c->secrets[0] = c->secrets[1] = NULL;
+    c->default_visibility = MB_UNSET;
+}
+
+void mb_viewer_conf_merge(mb_viewer_conf *c, const mb_viewer_conf *base,
+                          const mb_viewer_conf *add)
+{
+    /* the two secrets go together: an inner directive replaces both */
+    const mb_viewer_conf *from = add->secrets[0] != NULL ? add : base;
+
+    c->secrets[0] = from->secrets[0];
+    c->secrets[1] = from->secrets[1];
+    c->default_visibility = MB_PICK_SET(base, add, default_visibility);
+}
+
+int mb_viewer_default_visibility(const mb_viewer_conf *c)
+{
+    return c->default_visibility != MB_UNSET ? c->default_visibility
+                                             : DEFAULT_VISIBILITY;
+}

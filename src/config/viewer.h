@@ -1,0 +1,29 @@
+/*
+ * config/viewer.h -- the configuration of who may watch a stream: the
+ * secrets that sign viewer links (BroadcastViewerSecret) and the
+ * visibility of a new stream (BroadcastDefaultVisibility); accessors with
+ * the defaults in src/config/viewer.c.
+ */
+#ifndef MB_CONFIG_VIEWER_H
+#define MB_CONFIG_VIEWER_H
+
+#include <apr_pools.h>
+
+#define MB_VIEWER_PUBLIC 0
+#define MB_VIEWER_PRIVATE 1
+
+typedef struct {
+    /* BroadcastViewerSecret, resolved: [0] signs new links, [1] (or NULL)
+     * is still accepted; secrets[0] NULL: not set */
+    const char *secrets[2];
+    int default_visibility;    /* BroadcastDefaultVisibility (MB_UNSET) */
+} mb_viewer_conf;
+
+void mb_viewer_conf_init(mb_viewer_conf *c);
+void mb_viewer_conf_merge(mb_viewer_conf *c, const mb_viewer_conf *base,
+                          const mb_viewer_conf *add);
+
+/* BroadcastDefaultVisibility, default public (MB_VIEWER_PUBLIC). */
+int mb_viewer_default_visibility(const mb_viewer_conf *c);
+
+#endif /* MB_CONFIG_VIEWER_H */

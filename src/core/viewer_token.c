@@ -1,0 +1,184 @@
+/*
+ * viewer_token.c -- viewer tokens (see include/mb_viewer_token.h): made
+ * and verified with OpenSSL's HMAC-SHA256, written in base64url by APR.
+ */
+#include "mb_viewer_token.h"
+
+#include <apr_encode.h>
+#include <apr_escape.h>
+#include <apr_strings.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <string.h>
+
+#define DOMAIN "mb-viewer-1"
+#define MAC_LEN 32
+#define BODY_LEN (8 + MB_VIEWER_ID_LEN)
+#define RAW_LEN (BODY_LEN + MAC_LEN)
+
+static void body_of(const mb_viewer_token *t, unsigned char *b)
+{
+    apr_uint64_t e = (apr_uint64_t)t->expires;
+    int i;
+
+    for (i = 7; i >= 0; i--) {
+        b[i] = (unsigned char)(e & 0xff);
+        e >>= 8;
+    }
+    memcpy(b + 8, t->id, MB_VIEWER_ID_LEN);
+}
+
+/* HMAC-SHA256(secret, DOMAIN NUL stream_id NUL body): 1, or 0 */
+static int mac_of(const char *secret, const char *stream_id,
+                  const unsigned char *body, unsigned char *mac)
+{
+    unsigned char msg[sizeof(DOMAIN) + 64 + 1 + BODY_LEN];
+    size_t idlen = strlen(stream_id), n = 0;
+    unsigned int maclen = 0;
+    unsigned char *res;
+
+    if (idlen > 64 || *secret == '\0') {
+        return 0;
+    }
+    memcpy(msg, DOMAIN, sizeof(DOMAIN));        /* with its NUL */
+    n = sizeof(DOMAIN);
+    memcpy(msg + n, stream_id, idlen);
+    n += idlen;
+    msg[n++] = '\0';
+    memcpy(msg + n, body, BODY_LEN);
+    n += BODY_LEN;
+    res = HMAC(EVP_sha256(), secret, (int)strlen(secret), msg, n, mac,
+               &maclen);
+    return res != NULL && maclen == MAC_LEN;
+}
+
+const char *mb_viewer_token_make(apr_pool_t *p, const char *secret,
+                                 const char *stream_id,
+                                 const mb_viewer_token *t)
+{
+    unsigned char raw[RAW_LEN];
+    char *out = apr_palloc(p, MB_VIEWER_TOKEN_LEN + 1);
+    apr_size_t len = 0;
+
+    body_of(t, raw);
+    if (!mac_of(secret, stream_id, raw, raw + BODY_LEN)) {
+        return NULL;
+    }
+    if (apr_encode_base64_binary(out, raw, RAW_LEN,
+                                 APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
+                                 &len) != APR_SUCCESS
+        || len != MB_VIEWER_TOKEN_LEN) {
+        return NULL;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* text into raw[RAW_LEN]: only the one canonical spelling of the bytes */
+static int decode(const char *text, apr_size_t len, unsigned char *raw)
+{
+    char again[MB_VIEWER_TOKEN_LEN + 1];
+    apr_size_t n = 0, i;
+
+    if (len != MB_VIEWER_TOKEN_LEN) {
+        return 0;
+    }
+    for (i = 0; i < len; i++) {
+        char c = text[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+            return 0;
+        }
+    }
+    if (apr_decode_base64_binary(raw, text, len, APR_ENCODE_BASE64URL, &n)
+            != APR_SUCCESS || n != RAW_LEN) {
+        return 0;
+    }
+    /* the last character carries 2 unused bits: they must be zero */
+    if (apr_encode_base64_binary(again, raw, RAW_LEN,
+                                 APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
+                                 &n) != APR_SUCCESS
+        || n != len || memcmp(again, text, len) != 0) {
+        return 0;
+    }
+    return 1;
+}
+
+static void token_of(const unsigned char *raw, mb_viewer_token *out)
+{
+    apr_uint64_t e = 0;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        e = (e << 8) | raw[i];
+    }
+    out->expires = (apr_int64_t)e;
+    memcpy(out->id, raw + 8, MB_VIEWER_ID_LEN);
+}
+
+int mb_viewer_token_parse(const char *text, apr_size_t len,
+                          mb_viewer_token *out)
+{
+    unsigned char raw[RAW_LEN];
+
+    if (!decode(text, len, raw)) {
+        return 0;
+    }
+    token_of(raw, out);
+    return 1;
+}
+
+int mb_viewer_token_verify(const char *text, apr_size_t len,
+                           const char *stream_id,
+                           const char *const *secrets, int nsecrets,
+                           apr_int64_t now, mb_viewer_token *out)
+{
+    unsigned char raw[RAW_LEN], mac[MAC_LEN];
+    mb_viewer_token t;
+    int i, good = 0;
+
+    if (!decode(text, len, raw)) {
+        return 0;
+    }
+    /* every secret is tried, whichever matches: the time taken does not
+     * tell which one did */
+    for (i = 0; i < nsecrets && i < MB_VIEWER_MAX_SECRETS; i++) {
+        if (secrets[i] != NULL && mac_of(secrets[i], stream_id, raw, mac)) {
+            good |= CRYPTO_memcmp(mac, raw + BODY_LEN, MAC_LEN) == 0;
+        }
+    }
+    OPENSSL_cleanse(mac, sizeof(mac));
+    token_of(raw, &t);
+    if (!good || t.expires < 0 || now >= t.expires) {
+        return 0;
+    }
+    *out = t;
+    return 1;
+}
+
+int mb_viewer_path_token(const char *path, const char **token,
+                         apr_size_t *len)
+{
+    const char *seg[4];   /* the starts of the last four segments */
+    const char *end = path + strlen(path), *q;
+    int n = 0;
+
+    /* from the end: <name>, <id>, <token>, "t" */
+    for (q = end; q > path && n < 4; q--) {
+        if (q[-1] == '/') {
+            seg[n++] = q;
+        }
+    }
+    if (n < 4 || seg[2] - seg[3] != 2 || seg[3][0] != 't' || seg[1] - seg[2] < 2) {
+        return 0;
+    }
+    *token = seg[2];
+    *len = (apr_size_t)(seg[1] - seg[2] - 1);
+    return 1;
+}
+
+const char *mb_viewer_token_id_hex(apr_pool_t *p, const mb_viewer_token *t)
+{
+    return apr_pescape_hex(p, t->id, MB_VIEWER_ID_LEN, 0);
+}

@@ -1,0 +1,71 @@
+/*
+ * directives.c -- the directives of who may watch (their table is
+ * MB_VIEWER_DIRECTIVES in src/viewer/viewer.h; the fields and defaults are
+ * in src/config/viewer.h).
+ */
+#include "viewer/viewer.h"
+#include "db/viewer_links.h"
+#include "mb_secret.h"
+
+#include <apr_strings.h>
+
+static const char *one_secret(cmd_parms *cmd, const char *spec,
+                              const char **out)
+{
+    mb_secret_source_e src;
+    const char *why;
+
+    if (strncmp(spec, "env:", 4) != 0 && strncmp(spec, "file:", 5) != 0) {
+        /* a literal would sit in the configuration, and in its dumps */
+        return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                           ": give env:NAME or file:PATH, not the secret "
+                           "itself", NULL);
+    }
+    if ((why = mb_secret_resolve(cmd->pool, spec, out, &src)) != NULL) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
+    }
+    if (strlen(*out) < 16) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": the secret from ",
+                           spec, " is shorter than 16 bytes", NULL);
+    }
+    return NULL;
+}
+
+const char *mb_cmd_viewer_secret(cmd_parms *cmd, void *dcfg,
+                                 const char *current, const char *previous)
+{
+    mb_dir_conf *conf = dcfg;
+    const char *why;
+
+    if ((why = one_secret(cmd, current, &conf->viewer.secrets[0]))) {
+        return why;
+    }
+    /* links are checked against the revoked ones of this server's table */
+    if ((why = mb_viewer_links_require(cmd)) != NULL) {
+        return why;
+    }
+    conf->viewer.secrets[1] = NULL;
+    if (previous && (why = one_secret(cmd, previous,
+                                      &conf->viewer.secrets[1]))) {
+        return why;
+    }
+    return NULL;
+}
+
+const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
+                                      const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+
+    if (!strcasecmp(arg, "public")) {
+        conf->viewer.default_visibility = MB_VIEWER_PUBLIC;
+    }
+    else if (!strcasecmp(arg, "private")) {
+        conf->viewer.default_visibility = MB_VIEWER_PRIVATE;
+    }
+    else {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                           ": public or private, not '", arg, "'", NULL);
+    }
+    return NULL;
+}

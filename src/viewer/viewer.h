@@ -1,0 +1,63 @@
+/*
+ * viewer.h -- who may watch a live stream: viewer links (a signed token in
+ * the path, /live/t/<token>/<id>/<file>), their secrets, and the default
+ * visibility of new streams.  The token format is the core's
+ * (include/mb_viewer_token.h); the Require provider is in
+ * src/authz/viewer.c, the link endpoint in src/api/viewer_link.c.
+ */
+#ifndef MB_VIEWER_H
+#define MB_VIEWER_H
+
+#include "config/dirconf.h"
+
+/* ---- the directives (src/viewer/directives.c) -------------------------- */
+
+const char *mb_cmd_viewer_secret(cmd_parms *cmd, void *dcfg,
+                                 const char *current, const char *previous);
+const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
+                                      const char *arg);
+
+/* (Each directive's name and handler share a line, and its flags the line
+ * of its data pointer, as t/docs/directives.t reads them.) */
+#define MB_VIEWER_DIRECTIVES                                                 \
+    AP_INIT_TAKE12("BroadcastViewerSecret", mb_cmd_viewer_secret,            \
+                   NULL, RSRC_CONF | ACCESS_CONF,                            \
+                   "env:NAME or file:PATH of the secret that signs viewer "  \
+                   "links, and optionally the previous one (still "          \
+                   "accepted while links signed with it run out)"),          \
+    AP_INIT_TAKE1("BroadcastDefaultVisibility", mb_cmd_default_visibility,   \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "public (default) or private: the visibility of a stream " \
+                  "started without a visibility parameter")
+
+/* ---- tokens of requests (src/viewer/token.c) --------------------------- */
+
+/* The id of the viewer link a request was served through (r->notes); the
+ * watch log records it, never the token. */
+#define MB_NOTE_TOKEN_ID "mb-viewer-token-id"
+
+typedef enum {
+    MB_VIEWER_NONE = 0,   /* the path carries no token                    */
+    MB_VIEWER_VALID,      /* a valid token of the stream                  */
+    MB_VIEWER_REFUSED,    /* a token that is not (expired, tampered,
+                             revoked, ...) */
+    MB_VIEWER_UNAVAILABLE /* valid, but its revocation cannot be read     */
+} mb_viewer_e;
+
+/* The token in r's path, checked against stream `id` with the secrets of
+ * r's location, then against the revoked links in the database (read on
+ * every request through a link, no cache).  Computed once per request (the Require provider and the
+ * handler both ask); a refusal is logged once, at info, without the token.
+ * A valid token's id is in r->notes MB_NOTE_TOKEN_ID (the watch log
+ * records it). */
+mb_viewer_e mb_viewer_check(request_rec *r, const char *id);
+
+/* A new viewer token for stream `id`, valid until `expires` (seconds since
+ * the epoch), signed with the first secret of c: the token's text, and its
+ * id in *token_id (32 hex digits).  NULL when no secret is configured or
+ * the CSPRNG or OpenSSL fail (logged). */
+const char *mb_viewer_mint(request_rec *r, const mb_viewer_conf *c,
+                           const char *id, apr_int64_t expires,
+                           const char **token_id);
+
+#endif /* MB_VIEWER_H */
