@@ -96,8 +96,8 @@ for my $e (engines()) {
     is_deeply $r->{json}{playback}, want($B, $id, 0), "[$engine] stop: recording_url set";
     $r = api(port => $port, user => 'alice', path => "/stream/$id");
     is_deeply $r->{json}{playback}, want($B, $id, 0), "[$engine] detail after stop: recording_url set";
-    is_deeply [sort keys %{ $r->{json}{stream} }], [qw(id name start_date stop_date)],
-        "[$engine] ... the stream object as before";
+    is_deeply [sort keys %{ $r->{json}{stream} }], [qw(id name start_date stop_date visibility)],
+        "[$engine] ... the stream object as before (and its visibility, issue 12)";
 
     # ---- an absolute BroadcastLiveURL: as configured, whatever the Host
     $s = start($port, 'alice', '/cdn', 'on the cdn');
@@ -173,8 +173,8 @@ for my $e (engines()) {
         is scalar(grep { $seen{$_}++ } @got), 0, "[$engine] ... no duplicates";
         my @bad = grep { !is_deeply_playback($_, $B, $live{ $_->{id} }) } @items;
         is scalar(@bad), 0, "[$engine] ... each item with its playback (recording_url once stopped)";
-        my @keys = $state eq 'live' ? qw(id name playback start_date)
-                                    : qw(id name playback start_date stop_date);
+        my @keys = $state eq 'live' ? qw(id name playback start_date visibility)
+                                    : qw(id name playback start_date stop_date visibility);
         is scalar(grep { join(' ', sort keys %$_) ne "@keys" } @items), 0,
             "[$engine] ... items: @keys";
         is scalar(grep { $state ne 'live' && !$live{ $_->{id} } && ($_->{stop_date} // '') !~ $DATE } @items), 0,
