@@ -177,6 +177,18 @@ for my $kind (sort keys %hostile) {
     is get("/live-s3/$idn/vod.m3u8")->code, 404, '... recording_url: 404';
 }
 {
+    my $d = File::Temp::tempdir(CLEANUP => 1);
+    spew("$d/seg0.ts", slurp("$dir/seg0.ts"));
+    spew("$d/index.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nlow.m3u8\n");
+    my ($idm, $S) = start('s3rec-master');
+    upload($S, $d);
+    my $o = log_size();
+    is stop($idm)->code, 200, 'stop a stream whose index.m3u8 is a master playlist: 200';
+    my @l = wait_tag($o, 'MB3406', 1);
+    is scalar @l, 1, '... no recording (not a media playlist), logged once';
+    is get("/live-s3/$idm/vod.m3u8")->code, 404, '... recording_url: 404';
+}
+{
     my ($idd, $S) = start('s3rec-down');
     upload($S, $dir);
     my $o = log_size();
