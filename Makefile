@@ -49,7 +49,8 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_html build/unit_chart build/unit_status build/unit_text \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota build/unit_number \
-             build/unit_s3get build/unit_metrics build/unit_viewer_token
+             build/unit_s3get build/unit_metrics build/unit_viewer_token \
+             build/unit_s3list
 
 .PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
@@ -183,7 +184,7 @@ unit: $(UNIT_TESTS) build/unit_conf
 # `make fuzz` after all targets ran, with the input in build/fuzz-findings/.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS  = range query hls journal sts status_params origin metrics \
-                viewer_token
+                viewer_token s3list
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
                 -fno-sanitize-recover=all
 build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h build/fuzz/libmbcore.a $(CORE_HDRS)

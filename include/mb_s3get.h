@@ -50,4 +50,8 @@ typedef enum {
 
 mb_s3get_e mb_s3_answer_kind(long s3_status);
 
+/* S3's error code from its XML error document `doc` ("" if none, or if
+ * it is not a short identifier): what the log may say of S3's refusal. */
+const char *mb_s3_error_code(apr_pool_t *p, const char *doc);
+
 #endif /* MB_S3GET_H */

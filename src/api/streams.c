@@ -105,6 +105,9 @@ int mb_api_stop(request_rec *r, const mb_api_conf *c)
     if (c->storage == MB_STORAGE_LOCAL) {
         mb_live_finish(r, id); /* the recording playlist, vod.m3u8 */
     }
+    else {
+        mb_live_s3_finish(r, id, s->s3_path); /* vod.m3u8 into the bucket */
+    }
     return mb_api_send_json(r, HTTP_OK, mb_api_stream_body(r, s, 1));
 }
 

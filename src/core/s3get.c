@@ -4,6 +4,7 @@
  */
 #include "mb_s3get.h"
 
+#include <apr_lib.h>
 #include <apr_strings.h>
 #include <string.h>
 #include <strings.h>
@@ -108,4 +109,20 @@ mb_s3get_e mb_s3_answer_kind(long s3_status)
     default:
         return MB_S3GET_REFUSED;
     }
+}
+
+const char *mb_s3_error_code(apr_pool_t *p, const char *doc)
+{
+    const char *b = doc ? strstr(doc, "<Code>") : NULL, *e;
+    const char *s;
+
+    if (b == NULL || (e = strstr(b += 6, "</Code>")) == NULL || e - b > 64) {
+        return "";
+    }
+    for (s = b; s < e; s++) {
+        if (!apr_isalnum(*s) && *s != '.' && *s != '_') {
+            return "";
+        }
+    }
+    return apr_pstrmemdup(p, b, e - b);
 }

@@ -121,6 +121,12 @@ int mb_live_dir_here(request_rec *r, const char *id);
 /* After stop: the recording playlist (errors are logged). */
 void mb_live_finish(request_rec *r, const char *id);
 
+/* After stop of an S3 stream whose objects are under `prefix`: unless
+ * the broadcaster uploaded a vod.m3u8 there, one made of the segments of
+ * its index.m3u8 that are listed is PUT (src/live/s3rec.c).  Never fails
+ * the stop: a recording not written is logged once. */
+void mb_live_s3_finish(request_rec *r, const char *id, const char *prefix);
+
 /* At stop, under the stream's journal lock (src/live/journal.c): the recording
  * of every media playlist from its journal, keeping the segments still
  * present: vod.m3u8 for a single one; else vod.<name> for each and a

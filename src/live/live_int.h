@@ -7,6 +7,7 @@
  *   ingest.c    PUT (body to a temporary file, quota, placing) and DELETE
  *   playback.c  GET of playlists and segments, the player page
  *   s3play.c    GET of the same from the bucket (BroadcastStorage S3)
+ *   s3rec.c     the recording of an S3 stream, written at its stop
  *   start.c     what the API's local storage calls (start, refresh, stop)
  *   directives.c  the live directives
  */

@@ -12,6 +12,10 @@
  * it arrives (a heap bucket and a flush per piece libcurl hands over): the
  * blocking pass is the back-pressure, so a worker holds one piece at a
  * time, and a failed pass (the viewer left) aborts the transfer from S3.
+ * A playlist is the exception: held whole (at most MB_S3_PLAYLIST_MAX
+ * bytes, asked without the viewer's Range, which httpd's filter then
+ * serves) and passed only if mb_hls_validate_playlist accepts it, as the
+ * ingest of local streams checks an uploaded one; else 502.
  */
 #include "live/live_int.h"
 #include "db/streams.h"
@@ -31,6 +35,7 @@
 APLOG_USE_MODULE(broadcast);
 
 #define ERR_KEEP 1024 /* bytes of an S3 error document kept for the log */
+#define MB_S3_PLAYLIST_MAX ((apr_off_t)8 * 1024 * 1024)
 
 /* The process's connections to S3 (and DNS, TLS sessions), shared by its
  * threads' reads (mb_sts_share: a curl share guarded by APR mutexes);
@@ -55,6 +60,8 @@ typedef struct {
     apr_bucket_brigade *bb;
     int started;            /* the viewer's status and headers are set  */
     int client_gone;        /* a pass down the filters failed           */
+    apr_bucket_brigade *held; /* a playlist's body, until validated, or NULL */
+    int too_big;            /* the playlist went past MB_S3_PLAYLIST_MAX */
     apr_off_t passed;       /* body bytes passed to the filters         */
     char err[ERR_KEEP + 1]; /* the start of an error document           */
     apr_size_t errlen;
@@ -131,7 +138,19 @@ static size_t on_body(char *data, size_t size, size_t n, void *u)
             x->err[x->errlen] = '\0';
             return len; /* an error document: for the log only */
         }
-        set_answer(x, status);
+        if (x->held == NULL) {
+            set_answer(x, status);
+        }
+    }
+    if (x->held) {
+        apr_off_t have = 0;
+        apr_brigade_length(x->held, 1, &have);
+        if (have + (apr_off_t)len > MB_S3_PLAYLIST_MAX) {
+            x->too_big = 1;
+            return 0;
+        }
+        return apr_brigade_write(x->held, NULL, NULL, data, len)
+                       == APR_SUCCESS ? len : 0;
     }
     APR_BRIGADE_INSERT_TAIL(x->bb,
                             apr_bucket_heap_create(data, len, NULL,
@@ -147,28 +166,11 @@ static size_t on_body(char *data, size_t size, size_t n, void *u)
     return len;
 }
 
-/* S3's error code from its XML error document ("" if none), a short
- * identifier only (what S3 writes there). */
-static const char *s3_code(apr_pool_t *p, const char *doc)
-{
-    const char *b = strstr(doc, "<Code>"), *e;
-    const char *s;
-
-    if (b == NULL || (e = strstr(b += 6, "</Code>")) == NULL || e - b > 64) {
-        return "";
-    }
-    for (s = b; s < e; s++) {
-        if (!apr_isalnum(*s) && *s != '.' && *s != '_') {
-            return "";
-        }
-    }
-    return apr_pstrmemdup(p, b, e - b);
-}
-
 typedef struct {
     apr_pool_t *p;
     struct curl_slist *list; /* copies of "Name: value" (libcurl's) */
     int failed;
+    int no_range;            /* Range and If-Range not passed */
 } header_list;
 
 static int forward_header(void *rec, const char *key, const char *value)
@@ -176,7 +178,9 @@ static int forward_header(void *rec, const char *key, const char *value)
     header_list *h = rec;
     struct curl_slist *l;
 
-    if (mb_s3_forward_request_header(key)) {
+    if (mb_s3_forward_request_header(key)
+        && !(h->no_range && (!strcasecmp(key, "Range")
+                             || !strcasecmp(key, "If-Range")))) {
         l = curl_slist_append(h->list,
                               apr_pstrcat(h->p, key, ": ", value, NULL));
         if (l == NULL) {
@@ -215,6 +219,35 @@ static long head_object(s3play *x, struct curl_slist *sha_only)
     }
     curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
     return status;
+}
+
+/* The playlist held in x->held, sent if it names only files of its
+ * stream; else 502, logged once (the broadcaster uploaded it). */
+static int pass_playlist(s3play *x, long status, const char *key)
+{
+    request_rec *r = x->r;
+    const char *why = NULL;
+    char *text;
+    apr_size_t len;
+    int line;
+
+    if (apr_brigade_pflatten(x->held, &text, &len, r->pool) != APR_SUCCESS) {
+        return HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if ((line = mb_hls_validate_playlist(text, len, &why)) != 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MBLOGNO(3411) "playlist %s in S3 not served: line %d: "
+                      "%s", key, line, why ? why : "invalid");
+        return mb_live_error(r, HTTP_BAD_GATEWAY, "invalid_playlist",
+                             "the stream's playlist names files outside "
+                             "the stream");
+    }
+    set_answer(x, status);
+    ap_set_content_length(r, (apr_off_t)len);
+    APR_BRIGADE_INSERT_TAIL(x->held,
+                            apr_bucket_eos_create(r->connection->bucket_alloc));
+    return ap_pass_brigade(r->output_filters, x->held) == APR_SUCCESS
+               ? OK : AP_FILTER_ERROR;
 }
 
 /* The stream's row: OK, HTTP_NOT_FOUND (no such stream, or a stream
@@ -269,7 +302,7 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     const char *prefix, *key, *url, *range;
     mb_stream *row = NULL;
     long timeout_ms = (long)mb_live_s3_timeout(&conf->live) * 1000;
-    header_list headers = {r->pool, NULL, 0};
+    header_list headers = {r->pool, NULL, 0, 0};
     struct curl_slist *l, *sha_only;
     char errbuf[CURL_ERROR_SIZE] = "";
     s3play x;
@@ -309,6 +342,10 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     x.name = name;
     x.hdrs = apr_table_make(r->pool, 16);
     x.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+    if (mb_hls_is_playlist(name) && !r->header_only) {
+        x.held = apr_brigade_create(r->pool, r->connection->bucket_alloc);
+        headers.no_range = 1;
+    }
     if ((x.h = curl_easy_init()) == NULL) {
         return HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -333,7 +370,9 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     apr_pool_cleanup_register(r->pool, sha_only, slist_cleanup,
                               apr_pool_cleanup_null);
     /* S3 answers the range itself: httpd's filter must not cut again */
-    ap_remove_output_filter_byhandle(r->output_filters, "BYTERANGE");
+    if (x.held == NULL) {
+        ap_remove_output_filter_byhandle(r->output_filters, "BYTERANGE");
+    }
 
     if (s3_share) {
         curl_easy_setopt(x.h, CURLOPT_SHARE, s3_share);
@@ -372,6 +411,13 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
                       x.passed);
         return OK;
     }
+    if (x.too_big) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MBLOGNO(3410) "playlist %s in S3 not served: over %"
+                      APR_OFF_T_FMT " bytes", key, MB_S3_PLAYLIST_MAX);
+        return mb_live_error(r, HTTP_BAD_GATEWAY, "invalid_playlist",
+                             "the stream's playlist is too large");
+    }
     if (rc != CURLE_OK && x.started) {
         /* the answer has begun: all that is left is to cut it short */
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
@@ -395,6 +441,9 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     }
     switch (mb_s3_answer_kind(status)) {
     case MB_S3GET_BODY:
+        if (x.held) {
+            return pass_playlist(&x, status, key);
+        }
         if (!x.started) {
             set_answer(&x, status); /* HEAD, an empty object */
         }
@@ -426,7 +475,7 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     default:
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(3106) "S3 refused the read of %s: HTTP %ld %s",
-                      key, status, s3_code(r->pool, x.err));
+                      key, status, mb_s3_error_code(r->pool, x.err));
         return mb_live_error(r, HTTP_BAD_GATEWAY, "s3_refused",
                              "the storage refused the read");
     }

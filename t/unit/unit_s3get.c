@@ -66,6 +66,13 @@ int main(void)
     ok(mb_s3_answer_kind(500) == MB_S3GET_REFUSED, "500: refused");
     ok(mb_s3_answer_kind(301) == MB_S3GET_REFUSED, "301: refused");
 
+    is_str(mb_s3_error_code(p, "<Error><Code>AccessDenied</Code></Error>"),
+           "AccessDenied", "S3's error code");
+    is_str(mb_s3_error_code(p, "<Error><Code>a b<x></Code></Error>"), "",
+           "an error code that is not an identifier: none");
+    is_str(mb_s3_error_code(p, "no XML"), "", "no error document: none");
+    is_str(mb_s3_error_code(p, NULL), "", "NULL: none");
+
     apr_pool_destroy(p);
     apr_terminate();
     return done_testing();
