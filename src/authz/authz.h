@@ -18,4 +18,9 @@ extern const authz_provider mb_authz_viewer_provider;
  * the API's JSON error body. */
 authz_status mb_authz_db_unavailable(request_rec *r);
 
+/* The parse of `Require <name>` for the module's providers: no argument;
+ * the stream table's statements prepared for the server. */
+const char *mb_authz_parse_noarg(cmd_parms *cmd, const char *require_line,
+                                 const char *name);
+
 #endif /* MB_AUTHZ_H */

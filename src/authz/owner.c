@@ -92,8 +92,15 @@ static const char *owner_parse(cmd_parms *cmd, const char *require_line,
                                const void **parsed)
 {
     (void)parsed;
+    return mb_authz_parse_noarg(cmd, require_line, MB_AUTHZ_OWNER);
+}
+
+const char *mb_authz_parse_noarg(cmd_parms *cmd, const char *require_line,
+                                 const char *name)
+{
     if (require_line && *require_line) {
-        return "Require " MB_AUTHZ_OWNER " takes no argument";
+        return apr_pstrcat(cmd->pool, "Require ", name, " takes no argument",
+                           NULL);
     }
     /* the provider reads the stream table of this server */
     return mb_streams_require(cmd);

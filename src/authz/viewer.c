@@ -88,11 +88,7 @@ static const char *viewer_parse(cmd_parms *cmd, const char *require_line,
                                 const void **parsed)
 {
     (void)parsed;
-    if (require_line && *require_line) {
-        return "Require " MB_AUTHZ_VIEWER " takes no argument";
-    }
-    /* the provider reads the stream table of this server */
-    return mb_streams_require(cmd);
+    return mb_authz_parse_noarg(cmd, require_line, MB_AUTHZ_VIEWER);
 }
 
 const authz_provider mb_authz_viewer_provider = {
