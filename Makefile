@@ -50,7 +50,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota build/unit_number \
              build/unit_s3get build/unit_metrics build/unit_viewer_token \
-             build/unit_s3list
+             build/unit_s3list build/unit_signed_link
 
 .PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
@@ -184,7 +184,7 @@ unit: $(UNIT_TESTS) build/unit_conf
 # `make fuzz` after all targets ran, with the input in build/fuzz-findings/.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS  = range query hls journal sts status_params origin metrics \
-                viewer_token s3list
+                viewer_token s3list signed_link
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
                 -fno-sanitize-recover=all
 build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h build/fuzz/libmbcore.a $(CORE_HDRS)
