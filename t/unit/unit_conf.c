@@ -58,6 +58,8 @@ static void video_set(mb_video_conf *c)
     c->root_real = "/srv/real/video";
     c->path_param = "file";
     c->max_chunk = 12345;
+    c->secrets[0] = "video-new";
+    c->secrets[1] = "video-old";
 }
 
 static void live_set(mb_live_conf *c)
@@ -231,6 +233,17 @@ int main(void)
            "viewer: both secrets of BroadcastViewerSecret from one section");
         ok(mb_viewer_default_visibility(&base) == MB_VIEWER_PUBLIC,
            "BroadcastDefaultVisibility public");
+    }
+    {
+        mb_video_conf base, add, out;
+        mb_video_conf_init(&base);
+        mb_video_conf_init(&add);
+        base.secrets[0] = "outer-new";
+        base.secrets[1] = "outer-old";
+        add.secrets[0] = "inner";   /* one secret: no previous one */
+        mb_video_conf_merge(&out, &base, &add);
+        ok(!strcmp(out.secrets[0], "inner") && out.secrets[1] == NULL,
+           "video: both secrets of BroadcastVideoSecret from one section");
     }
 
     return done_testing();
