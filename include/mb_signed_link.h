@@ -38,26 +38,35 @@ typedef struct {
     unsigned char id[MB_SIGNED_ID_LEN];
 } mb_signed_link;
 
+/* A secret made ready for signing: OpenSSL's HMAC-SHA256 context keyed
+ * with it, made once (at startup) and copied for each link, so that a
+ * check costs one short HMAC, not a lookup of the algorithm and a key
+ * setup.  Freed with the pool.  Read-only once made: threads share it. */
+typedef struct mb_signed_key mb_signed_key;
+
+/* The key of `secret` (not empty), or NULL when OpenSSL fails. */
+const mb_signed_key *mb_signed_key_make(apr_pool_t *p, const char *secret);
+
 /* Is `path` a normalized absolute URL path: starts with '/', no empty,
  * "." or ".." segment, no '%' (a doubly encoded name), backslash or
  * control character, at most MB_SIGNED_MAX_PATH bytes?  1 or 0. */
 int mb_signed_path_ok(const char *path);
 
 /* The token signing `prefix` (a path as mb_signed_path_ok wants it) until
- * `expires`, with the id `id` (MB_SIGNED_ID_LEN bytes), with `secret`
- * (not empty).  NULL for a bad prefix or expiry, or when OpenSSL fails.
+ * `expires`, with the id `id` (MB_SIGNED_ID_LEN bytes), with `key`.
+ * NULL for a bad prefix or expiry, or when OpenSSL fails.
  * l->prefix_len is set from the prefix. */
-const char *mb_signed_link_make(apr_pool_t *p, const char *secret,
+const char *mb_signed_link_make(apr_pool_t *p, const mb_signed_key *key,
                                 const char *prefix, apr_int64_t expires,
                                 const unsigned char *id, mb_signed_link *l);
 
 /* Does token `text` (len bytes) open `path` (NUL-terminated: the request's
- * path without "/s/<token>") at `now` under one of the nsecrets `secrets`
+ * path without "/s/<token>") at `now` under one of the nkeys `keys`
  * (NULL entries skipped)?  1 with *out filled, or 0 for every refusal
  * alike (malformed, altered, expired, another path, a path that is not
  * normalized). */
 int mb_signed_link_verify(const char *text, apr_size_t len, const char *path,
-                          const char *const *secrets, int nsecrets,
+                          const mb_signed_key *const *keys, int nkeys,
                           apr_int64_t now, mb_signed_link *out);
 
 /* Parse only (no signature check): 1 and *out filled when `text` has a

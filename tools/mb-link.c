@@ -198,7 +198,12 @@ int main(int argc, const char *const *argv)
         if (apr_generate_random_bytes(id, sizeof(id)) != APR_SUCCESS) {
             return fail("no random bytes");
         }
-        tok = mb_signed_link_make(p, secret, prefix, expires, id, &l);
+        const mb_signed_key *key = mb_signed_key_make(p, secret);
+
+        if (key == NULL) {
+            return fail("cannot make an HMAC-SHA256 key (OpenSSL)");
+        }
+        tok = mb_signed_link_make(p, key, prefix, expires, id, &l);
         if (tok == NULL) {
             return fail("--prefix: an absolute URL path without '//', '.', "
                         "'..', '%', '\\' or control characters");

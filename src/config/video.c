@@ -12,7 +12,7 @@ void mb_video_conf_init(mb_video_conf *c)
 {
     c->root = c->root_real = c->path_param = NULL;
     c->max_chunk = MB_UNSET;
-    c->secrets[0] = c->secrets[1] = NULL;
+    c->keys[0] = c->keys[1] = NULL;
 }
 
 void mb_video_conf_merge(mb_video_conf *c, const mb_video_conf *base,
@@ -26,9 +26,9 @@ void mb_video_conf_merge(mb_video_conf *c, const mb_video_conf *base,
     c->path_param = MB_PICK(base, add, path_param);
     c->max_chunk = MB_PICK_SET(base, add, max_chunk);
     /* the two secrets go together: an inner directive replaces both */
-    r = add->secrets[0] != NULL ? add : base;
-    c->secrets[0] = r->secrets[0];
-    c->secrets[1] = r->secrets[1];
+    r = add->keys[0] != NULL ? add : base;
+    c->keys[0] = r->keys[0];
+    c->keys[1] = r->keys[1];
 }
 
 const char *mb_video_path_param(const mb_video_conf *c)

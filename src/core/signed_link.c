@@ -1,7 +1,7 @@
 /*
  * signed_link.c -- signed links for video on demand (see
  * include/mb_signed_link.h): made and verified with OpenSSL's
- * HMAC-SHA256, written in base64url by APR.
+ * HMAC-SHA256 (EVP_MAC, keyed once per secret), written in base64url by APR.
  */
 #include "mb_signed_link.h"
 
@@ -10,7 +10,8 @@
 #include <apr_strings.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <string.h>
 
 #define DOMAIN "mb-signed-1"
@@ -76,31 +77,67 @@ static void link_of(const unsigned char *raw, mb_signed_link *out)
     memcpy(out->id, raw + 10, MB_SIGNED_ID_LEN);
 }
 
-/* HMAC-SHA256(secret, DOMAIN NUL prefix[0..plen) NUL body): 1, or 0 */
-static int mac_of(const char *secret, const char *prefix, apr_size_t plen,
-                  const unsigned char *body, unsigned char *mac)
-{
-    unsigned char msg[sizeof(DOMAIN) + MB_SIGNED_MAX_PATH + 1 + BODY_LEN];
-    unsigned int maclen = 0;
-    apr_size_t n;
-    unsigned char *res;
+struct mb_signed_key {
+    EVP_MAC_CTX *ctx;           /* keyed, never updated: copied per use */
+};
 
-    if (*secret == '\0' || plen > MB_SIGNED_MAX_PATH) {
-        return 0;
-    }
-    memcpy(msg, DOMAIN, sizeof(DOMAIN));        /* with its NUL */
-    n = sizeof(DOMAIN);
-    memcpy(msg + n, prefix, plen);
-    n += plen;
-    msg[n++] = '\0';
-    memcpy(msg + n, body, BODY_LEN);
-    n += BODY_LEN;
-    res = HMAC(EVP_sha256(), secret, (int)strlen(secret), msg, n, mac,
-               &maclen);
-    return res != NULL && maclen == MAC_LEN;
+static apr_status_t key_free(void *data)
+{
+    EVP_MAC_CTX_free(((mb_signed_key *)data)->ctx);
+    return APR_SUCCESS;
 }
 
-const char *mb_signed_link_make(apr_pool_t *p, const char *secret,
+const mb_signed_key *mb_signed_key_make(apr_pool_t *p, const char *secret)
+{
+    mb_signed_key *k;
+    EVP_MAC *mac;
+    OSSL_PARAM params[2];
+
+    if (secret == NULL || *secret == '\0'
+        || (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL) {
+        return NULL;
+    }
+    k = apr_pcalloc(p, sizeof(*k));
+    k->ctx = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);          /* the context keeps its own reference */
+    if (k->ctx == NULL) {
+        return NULL;
+    }
+    apr_pool_cleanup_register(p, k, key_free, apr_pool_cleanup_null);
+    params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
+    params[1] = OSSL_PARAM_construct_end();
+    if (!EVP_MAC_init(k->ctx, (const unsigned char *)secret, strlen(secret),
+                      params)) {
+        return NULL;
+    }
+    return k;
+}
+
+/* HMAC-SHA256(key, DOMAIN NUL prefix[0..plen) NUL body): 1, or 0 */
+static int mac_of(const mb_signed_key *key, const char *prefix,
+                  apr_size_t plen, const unsigned char *body,
+                  unsigned char *mac)
+{
+    unsigned char tail[1 + BODY_LEN];
+    EVP_MAC_CTX *c;
+    size_t n = 0;
+    int good;
+
+    if (key == NULL || plen > MB_SIGNED_MAX_PATH
+        || (c = EVP_MAC_CTX_dup(key->ctx)) == NULL) {
+        return 0;
+    }
+    tail[0] = '\0';
+    memcpy(tail + 1, body, BODY_LEN);
+    good = EVP_MAC_update(c, (const unsigned char *)DOMAIN, sizeof(DOMAIN))
+           && EVP_MAC_update(c, (const unsigned char *)prefix, plen)
+           && EVP_MAC_update(c, tail, sizeof(tail))
+           && EVP_MAC_final(c, mac, &n, MAC_LEN) && n == MAC_LEN;
+    EVP_MAC_CTX_free(c);
+    return good;
+}
+
+const char *mb_signed_link_make(apr_pool_t *p, const mb_signed_key *key,
                                 const char *prefix, apr_int64_t expires,
                                 const unsigned char *id, mb_signed_link *l)
 {
@@ -115,7 +152,7 @@ const char *mb_signed_link_make(apr_pool_t *p, const char *secret,
     l->prefix_len = strlen(prefix);
     memcpy(l->id, id, MB_SIGNED_ID_LEN);
     body_of(l, raw);
-    if (!mac_of(secret, prefix, l->prefix_len, raw, raw + BODY_LEN)) {
+    if (!mac_of(key, prefix, l->prefix_len, raw, raw + BODY_LEN)) {
         return NULL;
     }
     out = apr_palloc(p, MB_SIGNED_TOKEN_LEN + 1);
@@ -172,7 +209,7 @@ int mb_signed_link_parse(const char *text, apr_size_t len,
 }
 
 int mb_signed_link_verify(const char *text, apr_size_t len, const char *path,
-                          const char *const *secrets, int nsecrets,
+                          const mb_signed_key *const *keys, int nkeys,
                           apr_int64_t now, mb_signed_link *out)
 {
     unsigned char raw[RAW_LEN], mac[MAC_LEN];
@@ -193,9 +230,8 @@ int mb_signed_link_verify(const char *text, apr_size_t len, const char *path,
     }
     /* every secret is tried, whichever matches: the time taken does not
      * tell which one did */
-    for (i = 0; i < nsecrets && i < MB_SIGNED_MAX_SECRETS; i++) {
-        if (secrets[i] != NULL
-            && mac_of(secrets[i], path, l.prefix_len, raw, mac)) {
+    for (i = 0; i < nkeys && i < MB_SIGNED_MAX_SECRETS; i++) {
+        if (keys[i] != NULL && mac_of(keys[i], path, l.prefix_len, raw, mac)) {
             good |= CRYPTO_memcmp(mac, raw + BODY_LEN, MAC_LEN) == 0;
         }
     }

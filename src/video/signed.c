@@ -28,18 +28,23 @@ const char *mb_cmd_video_secret(cmd_parms *cmd, void *dcfg,
                                 const char *current, const char *previous)
 {
     mb_video_conf *conf = &((mb_dir_conf *)dcfg)->video;
-    const char *why;
+    const char *specs[2] = {current, previous}, *secret = NULL, *why;
+    int i;
 
-    if ((why = mb_secret_load_key(cmd->pool, current, &conf->secrets[0]))) {
-        conf->secrets[0] = NULL;
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
-    }
-    conf->secrets[1] = NULL;
-    if (previous
-        && (why = mb_secret_load_key(cmd->pool, previous,
-                                     &conf->secrets[1]))) {
-        return apr_pstrcat(cmd->pool, cmd->cmd->name, " (previous): ", why,
-                           NULL);
+    conf->keys[0] = conf->keys[1] = NULL;
+    for (i = 0; i < 2 && specs[i] != NULL; i++) {
+        if ((why = mb_secret_load_key(cmd->pool, specs[i], &secret))) {
+            conf->keys[0] = NULL;
+            return apr_pstrcat(cmd->pool, cmd->cmd->name, i ? " (previous)"
+                               : "", ": ", why, NULL);
+        }
+        /* keyed once here: a request copies the ready HMAC context */
+        if ((conf->keys[i] = mb_signed_key_make(cmd->pool, secret)) == NULL) {
+            conf->keys[0] = NULL;
+            return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                               ": OpenSSL cannot make an HMAC-SHA256 key",
+                               NULL);
+        }
     }
     return NULL;
 }
@@ -49,7 +54,7 @@ int mb_video_signed_translate(request_rec *r)
     const mb_dir_conf *conf = mb_dir_conf_of(r);
     const char *token, *rest;
 
-    if (conf == NULL || conf->video.secrets[0] == NULL || r->uri == NULL
+    if (conf == NULL || conf->video.keys[0] == NULL || r->uri == NULL
         || r->uri[0] != '/'
         || !mb_signed_path_split(r->pool, r->uri, &token, &rest)) {
         return DECLINED;
@@ -88,7 +93,7 @@ mb_signed_e mb_video_signed_check(request_rec *r)
     if (token == NULL) {
         v = MB_SIGNED_NONE;
     }
-    else if (conf->video.secrets[0] == NULL) {
+    else if (conf->video.keys[0] == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       MBLOGNO(3600) "a signed link to %s refused: no "
                       "BroadcastVideoSecret here",
@@ -96,7 +101,7 @@ mb_signed_e mb_video_signed_check(request_rec *r)
         v = MB_SIGNED_REFUSED;
     }
     else if (mb_signed_link_verify(token, strlen(token), r->uri,
-                                   conf->video.secrets, 2,
+                                   conf->video.keys, 2,
                                    apr_time_sec(apr_time_now()), &l)) {
         /* the watch log names the link, as for viewer links */
         apr_table_setn(r->notes, MB_NOTE_TOKEN_ID,

@@ -9,8 +9,8 @@
 
 static const unsigned char ID[MB_SIGNED_ID_LEN] = {1, 2, 3, 4, 5, 6, 7, 8};
 
-static int opens(const char *tok, const char *path, const char *const *s,
-                 int n, apr_int64_t now)
+static int opens(const char *tok, const char *path,
+                 const mb_signed_key *const *s, int n, apr_int64_t now)
 {
     mb_signed_link got;
 
@@ -21,10 +21,8 @@ int main(void)
 {
     apr_pool_t *p;
     mb_signed_link l, got;
-    const char *one[1] = {"current-secret"};
-    const char *rotated[2] = {"next-secret", "current-secret"};
-    const char *wrong[2] = {"next-secret", "previous-secret"};
-    const char *nulls[2] = {NULL, NULL};
+    const mb_signed_key *cur, *one[1], *rotated[2], *wrong[2];
+    const mb_signed_key *nulls[2] = {NULL, NULL};
     const char *folder, *file, *tok, *rest, *root;
     apr_int64_t exp = 1900000000;
     char *bad, longp[MB_SIGNED_MAX_PATH + 2];
@@ -33,12 +31,24 @@ int main(void)
 
     apr_initialize();
     apr_pool_create(&p, NULL);
+    cur = mb_signed_key_make(p, "current-secret");
+    one[0] = cur;
+    rotated[0] = mb_signed_key_make(p, "next-secret");
+    rotated[1] = cur;
+    wrong[0] = rotated[0];
+    wrong[1] = mb_signed_key_make(p, "previous-secret");
+    ok(cur && rotated[0] && wrong[1], "keys made from secrets");
+    ok(mb_signed_key_make(p, "") == NULL, "no key from an empty secret");
 
-    folder = mb_signed_link_make(p, "current-secret", "/videos/talk/", exp,
+    folder = mb_signed_link_make(p, cur, "/videos/talk/", exp,
                                  ID, &l);
     ok(folder != NULL && strlen(folder) == MB_SIGNED_TOKEN_LEN,
        "a token has %d characters", MB_SIGNED_TOKEN_LEN);
     ok(l.prefix_len == 13 && l.expires == exp, "the prefix's length is signed");
+    /* the documented format (docs/signed-links.md), as another application
+     * computes it (Python's hmac, base64.urlsafe_b64encode) */
+    ok(folder && !strcmp(folder, "AAAAAHE_swAADQECAwQFBgcI2YB_81lAhN54kOy5U89v2sMpZdUEF39Dgcx9o4XrzS4"),
+       "the token of a known secret, prefix, expiry and id");
     ok(mb_signed_link_verify(folder, strlen(folder), "/videos/talk/seg1.ts",
                              one, 1, exp - 1, &got)
            && got.expires == exp && got.prefix_len == 13
@@ -72,12 +82,12 @@ int main(void)
     ok(!opens(folder, "videos/talk/a.ts", one, 1, exp - 1),
        "a relative path refused");
 
-    file = mb_signed_link_make(p, "current-secret", "/a/b", exp, ID, &l);
+    file = mb_signed_link_make(p, cur, "/a/b", exp, ID, &l);
     ok(opens(file, "/a/b", one, 1, exp - 1), "a file link opens its file");
     ok(!opens(file, "/a/bc", one, 1, exp - 1), "'/a/b' does not open '/a/bc'");
     ok(!opens(file, "/a/b/c", one, 1, exp - 1), "... nor '/a/b/c'");
     ok(!opens(file, "/a/", one, 1, exp - 1), "... nor its folder");
-    tok = mb_signed_link_make(p, "current-secret", "/a/b/", exp, ID, &l);
+    tok = mb_signed_link_make(p, cur, "/a/b/", exp, ID, &l);
     ok(opens(tok, "/a/b/c", one, 1, exp - 1) && !opens(tok, "/a/bc", one, 1,
                                                       exp - 1),
        "'/a/b/' opens '/a/b/c', not '/a/bc'");
@@ -113,28 +123,28 @@ int main(void)
        "padding refused");
 
     /* the prefixes a link can be made for */
-    ok(mb_signed_link_make(p, "current-secret", "videos/", exp, ID, &l) == NULL,
+    ok(mb_signed_link_make(p, cur, "videos/", exp, ID, &l) == NULL,
        "no link for a relative prefix");
-    ok(mb_signed_link_make(p, "current-secret", "", exp, ID, &l) == NULL,
+    ok(mb_signed_link_make(p, cur, "", exp, ID, &l) == NULL,
        "no link for an empty prefix");
-    ok(mb_signed_link_make(p, "current-secret", "/a/../b", exp, ID, &l) == NULL,
+    ok(mb_signed_link_make(p, cur, "/a/../b", exp, ID, &l) == NULL,
        "no link for a prefix with '..'");
-    ok(mb_signed_link_make(p, "", "/a/", exp, ID, &l) == NULL,
-       "no link with an empty secret");
-    ok(mb_signed_link_make(p, "current-secret", "/a/", -1, ID, &l) == NULL,
+    ok(mb_signed_link_make(p, NULL, "/a/", exp, ID, &l) == NULL,
+       "no link without a key");
+    ok(mb_signed_link_make(p, cur, "/a/", -1, ID, &l) == NULL,
        "no link with a negative expiry");
-    root = mb_signed_link_make(p, "current-secret", "/", exp, ID, &l);
+    root = mb_signed_link_make(p, cur, "/", exp, ID, &l);
     ok(root && opens(root, "/any/file.mp4", one, 1, exp - 1),
        "a link for '/' opens every path");
     longp[0] = '/';
     memset(longp + 1, 'a', MB_SIGNED_MAX_PATH - 1);
     longp[MB_SIGNED_MAX_PATH] = '\0';
-    tok = mb_signed_link_make(p, "current-secret", longp, exp, ID, &l);
+    tok = mb_signed_link_make(p, cur, longp, exp, ID, &l);
     ok(tok && opens(tok, longp, one, 1, exp - 1),
        "a prefix of %d bytes is accepted", MB_SIGNED_MAX_PATH);
     longp[MB_SIGNED_MAX_PATH] = 'a';
     longp[MB_SIGNED_MAX_PATH + 1] = '\0';
-    ok(mb_signed_link_make(p, "current-secret", longp, exp, ID, &l) == NULL
+    ok(mb_signed_link_make(p, cur, longp, exp, ID, &l) == NULL
            && !mb_signed_path_ok(longp),
        "an overlong path (%d bytes) refused", MB_SIGNED_MAX_PATH + 1);
     ok(!strcmp(mb_signed_link_id_hex(p, &got), "0102030405060708"),
