@@ -71,6 +71,9 @@ printf '%-6s %14.1f %14.1f %8.3f\n' mean "$(echo "$sp / $ROUNDS" | bc -l)" \
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d${DURATION}s, ${CHUNK}-byte ranges of a ${FILE_MB} MiB file, x $ROUNDS rounds"
 
 # ---- instructions per request (callgrind), independent of the load -------
+# valgrind 3.19 has no openat2(2): under it the handler's confined open
+# fails and both sides answer 403 from the same place, after the link's
+# check; the difference of the two sides is what the check adds.
 # One Apache process (-X) per side under callgrind, counting only inside
 # ap_process_request (startup and shutdown left out), N requests of one curl.
 N=${CALLGRIND_N:-2000}
@@ -94,5 +97,5 @@ count() { # count PATH -> instructions per request over N requests
   awk -v n="$N" '/^(summary|totals):/ {print $2 / (n + 1); exit}' "$B"/cg/out.*
 }
 ip=$(count /plain/signed.bin); is=$(count "$SIGNED")
-printf 'instructions per request (callgrind, %d requests each side, inside ap_process_request): plain %.0f, signed %.0f: signed/plain %.3f (+%.0f)\n' \
-  "$N" "$ip" "$is" "$(echo "$is / $ip" | bc -l)" "$(echo "$is - $ip" | bc -l)"
+printf 'instructions per request (callgrind, %d requests each side): plain %.0f, signed %.0f: the link adds %.0f\n' \
+  "$N" "$ip" "$is" "$(echo "$is - $ip" | bc -l)"
