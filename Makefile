@@ -2,7 +2,8 @@
 #
 #   make            build mod_broadcast.so with apxs (-Wall -Wextra -Werror)
 #   make install    install it with apxs -i, the player's script, the
-#                   schemas and mods-available/broadcast.{load,conf} (DESTDIR)
+#                   schemas and mods-available/broadcast.{load,conf} (DESTDIR),
+#                   and tools/mb-link (signed links) to BINDIR
 #   make deb        the Debian package, build/libapache2-mod-broadcast_*.deb
 #   make test-deb   install that package into this machine's Apache and test it
 #   make test       unit tests + Apache::Test suite, one prove summary
@@ -50,11 +51,19 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota build/unit_number \
              build/unit_s3get build/unit_metrics build/unit_viewer_token \
-             build/unit_s3list
+             build/unit_s3list build/unit_signed_link
 
 .PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 
-all: $(MOD)
+all: $(MOD) build/mb-link
+
+# tools/mb-link: mints signed links and viewer links with the module's own
+# signing code (the plain core library); installed to $(BINDIR)
+BINDIR ?= /usr/bin
+build/mb-link: tools/mb-link.c build/plain/libmbcore.a $(CORE_HDRS)
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -g -Iinclude $(APR_CFLAGS) -o $@ $< \
+	    build/plain/libmbcore.a $(APR_LIBS) $(LIBS)
 
 # SANITIZE=1 builds the module with AddressSanitizer and UBSan (for
 # make test-sanitize).  The stamp makes a plain `make` rebuild after it.
@@ -109,8 +118,10 @@ LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR)
 
 # conf/apache2/broadcast.{load,conf} name Debian's paths; installed with
 # the module directory and ASSETS_DIR this install uses
-install: $(MOD) assets
+install: $(MOD) build/mb-link assets
 	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 755 build/mb-link $(DESTDIR)$(BINDIR)/
 	$(APXS) -S LIBEXECDIR=$(DESTDIR)$(LIBEXECDIR) -i -n broadcast mod_broadcast.la
 	install -d $(DESTDIR)$(ASSETS_DIR)
 	install -m 644 build/assets/hls.min.js $(DESTDIR)$(ASSETS_DIR)/
@@ -184,7 +195,7 @@ unit: $(UNIT_TESTS) build/unit_conf
 # `make fuzz` after all targets ran, with the input in build/fuzz-findings/.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS  = range query hls journal sts status_params origin metrics \
-                viewer_token s3list
+                viewer_token s3list signed_link
 FUZZ_FLAGS    = -g -O1 -fsanitize=fuzzer,address,undefined,float-cast-overflow \
                 -fno-sanitize-recover=all
 build/fuzz_%: t/fuzz/fuzz_%.c t/fuzz/fuzz.h build/fuzz/libmbcore.a $(CORE_HDRS)

@@ -37,6 +37,9 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_child_init(mb_metrics_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_api_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_watch_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    /* <loc>/s/<token>/<file>: the file's path, before any module maps it */
+    ap_hook_translate_name(mb_video_signed_translate, NULL, NULL,
+                           APR_HOOK_FIRST);
     ap_hook_fixups(mb_security_headers, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_journal_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_live_s3_child_init, NULL, NULL, APR_HOOK_MIDDLE);
@@ -65,6 +68,10 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_VIEWER,
                               AUTHZ_PROVIDER_VERSION,
                               &mb_authz_viewer_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, MB_AUTHZ_SIGNED,
+                              AUTHZ_PROVIDER_VERSION,
+                              &mb_authz_signed_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
 }
 

@@ -20,4 +20,12 @@ typedef enum {
 const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
                               const char **value, mb_secret_source_e *source);
 
+/* A signing key (BroadcastVideoSecret, tools/mb-link): only "env:NAME"
+ * or "file:PATH" (a literal would sit in the configuration and its dumps,
+ * or in the process list), at least MB_SECRET_MIN_KEY bytes.  NULL and
+ * *value set, or an error message without the secret. */
+#define MB_SECRET_MIN_KEY 16
+const char *mb_secret_load_key(apr_pool_t *p, const char *spec,
+                               const char **value);
+
 #endif /* MB_SECRET_H */

@@ -1,6 +1,7 @@
 /*
  * authz/authz.h -- what the authorization providers of src/authz/ share:
- * `Require broadcast-viewer` (src/authz/viewer.c), and the 503 answer of
+ * `Require broadcast-viewer` (src/authz/viewer.c), `Require
+ * broadcast-signed` (src/authz/signed.c), and the 503 answer of
  * a provider whose stream table cannot be read (src/authz/owner.c).
  */
 #ifndef MB_AUTHZ_H
@@ -12,6 +13,10 @@
 
 #define MB_AUTHZ_VIEWER "broadcast-viewer"
 extern const authz_provider mb_authz_viewer_provider;
+
+/* `Require broadcast-signed` (src/authz/signed.c): a signed link to files */
+#define MB_AUTHZ_SIGNED "broadcast-signed"
+extern const authz_provider mb_authz_signed_provider;
 
 /* The stream table could not be read (logged by the db layer): the 500
  * that httpd makes of the AUTHZ_GENERAL_ERROR returned becomes a 503 with

@@ -12,6 +12,7 @@ void mb_video_conf_init(mb_video_conf *c)
 {
     c->root = c->root_real = c->path_param = NULL;
     c->max_chunk = MB_UNSET;
+    c->keys[0] = c->keys[1] = NULL;
 }
 
 void mb_video_conf_merge(mb_video_conf *c, const mb_video_conf *base,
@@ -24,6 +25,10 @@ void mb_video_conf_merge(mb_video_conf *c, const mb_video_conf *base,
     c->root_real = r->root_real;
     c->path_param = MB_PICK(base, add, path_param);
     c->max_chunk = MB_PICK_SET(base, add, max_chunk);
+    /* the two secrets go together: an inner directive replaces both */
+    r = add->keys[0] != NULL ? add : base;
+    c->keys[0] = r->keys[0];
+    c->keys[1] = r->keys[1];
 }
 
 const char *mb_video_path_param(const mb_video_conf *c)

@@ -76,3 +76,23 @@ const char *mb_secret_resolve(apr_pool_t *p, const char *spec,
     *value = v;
     return NULL;
 }
+
+const char *mb_secret_load_key(apr_pool_t *p, const char *spec,
+                               const char **value)
+{
+    mb_secret_source_e src;
+    const char *why, *v = NULL;
+
+    if (strncmp(spec, "env:", 4) != 0 && strncmp(spec, "file:", 5) != 0) {
+        return "give env:NAME or file:PATH, not the secret itself";
+    }
+    if ((why = mb_secret_resolve(p, spec, &v, &src)) != NULL) {
+        return why;
+    }
+    if (strlen(v) < MB_SECRET_MIN_KEY) {
+        return apr_psprintf(p, "the secret from %s is shorter than %d bytes",
+                            spec, MB_SECRET_MIN_KEY);
+    }
+    *value = v;
+    return NULL;
+}

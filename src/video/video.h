@@ -10,6 +10,8 @@
 const char *mb_cmd_video_root(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_path_param(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_video_secret(cmd_parms *cmd, void *dcfg,
+                                const char *current, const char *previous);
 
 /* The directives of broadcast-video, for the module's command table
  * (mod_broadcast.c); handlers in src/video/directives.c, fields in
@@ -26,7 +28,12 @@ const char *mb_cmd_max_chunk(cmd_parms *cmd, void *dcfg, const char *arg);
                   "'path')"),                                                  \
     AP_INIT_TAKE1("BroadcastMaxChunk", mb_cmd_max_chunk, NULL, OR_FILEINFO,    \
                   "Most bytes sent for one range (K/M/G suffix, 0 = no "       \
-                  "cap; default 8M)")
+                  "cap; default 8M)"),                                         \
+    AP_INIT_TAKE12("BroadcastVideoSecret", mb_cmd_video_secret,                \
+                   NULL, RSRC_CONF | ACCESS_CONF,                              \
+                   "env:NAME or file:PATH of the secret that signs links to "  \
+                   "files (Require broadcast-signed), and optionally the "    \
+                   "previous one (still accepted)")
 
 /* Handlers (one per SetHandler name). */
 int mb_video_handler(request_rec *r);
@@ -44,5 +51,24 @@ void mb_video_set_content_type(request_rec *r);
  * filter cuts the range (src/video/video.c); called from the hook
  * registration. */
 void mb_video_register_filter(void);
+
+/* ---- signed links (src/video/signed.c) -------------------------------- */
+
+/* translate_name, first: <location>/s/<token>/<file> is the request for
+ * <location>/<file>, the token kept for the check below (only where
+ * BroadcastVideoSecret is set).  Always DECLINED. */
+int mb_video_signed_translate(request_rec *r);
+
+typedef enum {
+    MB_SIGNED_NONE = 0,   /* the request came through no signed link      */
+    MB_SIGNED_VALID,      /* a valid link for the request's path          */
+    MB_SIGNED_REFUSED     /* a link that is not (expired, altered, another
+                             path's, no secret here): logged once         */
+} mb_signed_e;
+
+/* The signed link of r checked against r's path and the secrets of its
+ * location, once per request.  A valid link's id goes to r->notes
+ * MB_NOTE_TOKEN_ID (the watch log records it). */
+mb_signed_e mb_video_signed_check(request_rec *r);
 
 #endif /* MB_VIDEO_H */

@@ -22,6 +22,7 @@ make_path("$S/srv/videos", "$S/var/lib/broadcast/live", "$S/etc/apache2",
 # what the blocks name: a key file (read at startup) and the environment
 open my $k, '>', "$S/etc/apache2/broadcast-aws-secret" or die; print $k "wJalrEXAMPLEKEY\n"; close $k;
 open my $v, '>', "$S/etc/apache2/broadcast-viewer.secret" or die; print $v "an-example-viewer-secret-of-32-b\n"; close $v;
+open my $vs, '>', "$S/etc/apache2/broadcast-video.secret" or die; print $vs "an-example-video-secret-of-32-by\n"; close $vs;
 $ENV{BROADCAST_AWS_ACCESS_KEY_ID} = 'AKIAEXAMPLEEXAMPLE00';
 
 # The modules a README block may use, in load order; a block that loads

@@ -50,7 +50,7 @@
            "%s: both set, the inner section wins", name);                     \
     } while (0)
 
-static int dummy_array;
+static int dummy_array, dummy_keys;
 
 static void video_set(mb_video_conf *c)
 {
@@ -58,6 +58,8 @@ static void video_set(mb_video_conf *c)
     c->root_real = "/srv/real/video";
     c->path_param = "file";
     c->max_chunk = 12345;
+    c->keys[0] = (const struct mb_signed_key *)&dummy_array;
+    c->keys[1] = (const struct mb_signed_key *)&dummy_keys;
 }
 
 static void live_set(mb_live_conf *c)
@@ -231,6 +233,19 @@ int main(void)
            "viewer: both secrets of BroadcastViewerSecret from one section");
         ok(mb_viewer_default_visibility(&base) == MB_VIEWER_PUBLIC,
            "BroadcastDefaultVisibility public");
+    }
+    {
+        mb_video_conf base, add, out;
+        const struct mb_signed_key *k1 = (const void *)&dummy_array,
+                                   *k2 = (const void *)&dummy_keys;
+        mb_video_conf_init(&base);
+        mb_video_conf_init(&add);
+        base.keys[0] = k1;
+        base.keys[1] = k2;
+        add.keys[0] = k2;           /* one secret: no previous one */
+        mb_video_conf_merge(&out, &base, &add);
+        ok(out.keys[0] == k2 && out.keys[1] == NULL,
+           "video: both secrets of BroadcastVideoSecret from one section");
     }
 
     return done_testing();

@@ -52,6 +52,19 @@ int main(void)
     why = mb_secret_resolve(p, "env:MB_UNIT_EMPTY", &v, &src);
     ok(why != NULL, "empty secret refused");
 
+    /* signing keys: never a literal, at least 16 bytes */
+    v = NULL;
+    why = mb_secret_load_key(p, "literal-key-1234567890", &v);
+    ok(why && v == NULL && !strstr(why, "literal-key"),
+       "a key given literally is refused, and not repeated");
+    setenv("MB_UNIT_SHORT", "fifteen-bytes-x", 1);
+    why = mb_secret_load_key(p, "env:MB_UNIT_SHORT", &v);
+    ok(why && strstr(why, "shorter than 16") && !strstr(why, "fifteen"),
+       "a key of 15 bytes is refused");
+    setenv("MB_UNIT_KEY", "sixteen-bytes-xx", 1);
+    why = mb_secret_load_key(p, "env:MB_UNIT_KEY", &v);
+    ok(!why && v && !strcmp(v, "sixteen-bytes-xx"), "a key of 16 bytes");
+
     apr_pool_destroy(p);
     apr_terminate();
     return done_testing();
