@@ -71,9 +71,12 @@ int mb_live_s3_redirect(request_rec *r, const mb_dir_conf *conf,
 /* The validated playlist `text` (len bytes) read from the object `key`,
  * with every segment URI made the pre-signed URL of its object beside
  * `key`, put in place of the brigade `held`'s content, its length in
- * *len: DECLINED; or the 500 answer (logged) if a URI cannot be signed. */
+ * *len, S3's ETag removed from its answer headers `s3_headers` (it is not
+ * this text's): DECLINED; or the 500 answer (logged) if a URI cannot be
+ * signed. */
 int mb_live_s3_presign_held(request_rec *r, const mb_dir_conf *conf,
                             const char *key, apr_bucket_brigade *held,
-                            const char *text, apr_size_t *len);
+                            apr_table_t *s3_headers, const char *text,
+                            apr_size_t *len);
 
 #endif /* MB_LIVE_INT_H */

@@ -245,12 +245,9 @@ static int pass_playlist(s3play *x, long status, const char *key)
                              "the stream");
     }
     if (x->redirect && (line = mb_live_s3_presign_held(
-                            r, x->redirect, key, x->held, text, &len))
+                            r, x->redirect, key, x->held, x->hdrs, text, &len))
                            != DECLINED) {
         return line; /* the error answer */
-    }
-    if (x->redirect) {
-        apr_table_unset(x->hdrs, "ETag"); /* not S3's object's text */
     }
     set_answer(x, status);
     ap_set_content_length(r, (apr_off_t)len);
@@ -415,6 +412,7 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     curl_easy_setopt(x.h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(x.h, CURLOPT_WRITEDATA, &x);
     curl_easy_setopt(x.h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(x.h, CURLOPT_BUFFERSIZE, 128L * 1024); /* bench/ */
 
     rc = curl_easy_perform(x.h);
     curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE, &status);

@@ -82,7 +82,8 @@ static const char *presign_uri(const char *uri, void *data)
 
 int mb_live_s3_presign_held(request_rec *r, const mb_dir_conf *conf,
                             const char *key, apr_bucket_brigade *held,
-                            const char *text, apr_size_t *len)
+                            apr_table_t *s3_headers, const char *text,
+                            apr_size_t *len)
 {
     const char *slash = strrchr(key, '/');
     presign_ctx c = {r, conf, NULL, NULL, 0};
@@ -99,6 +100,7 @@ int mb_live_s3_presign_held(request_rec *r, const mb_dir_conf *conf,
                              "the storage URLs cannot be signed");
     }
     *len = strlen(out);
+    apr_table_unset(s3_headers, "ETag");
     apr_brigade_cleanup(held);
     return apr_brigade_write(held, NULL, NULL, out, *len) == APR_SUCCESS
                ? DECLINED : HTTP_INTERNAL_SERVER_ERROR;
