@@ -51,7 +51,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_origin build/unit_dbfault build/unit_json \
              build/unit_hls_validate build/unit_quota build/unit_number \
              build/unit_s3get build/unit_metrics build/unit_viewer_token \
-             build/unit_s3list build/unit_signed_link
+             build/unit_s3list build/unit_signed_link build/unit_s3presign
 
 .PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
 

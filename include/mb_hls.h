@@ -111,6 +111,15 @@ typedef const char *(*mb_hls_rename_fn)(const char *uri, void *ctx);
 const char *mb_hls_vod_master(apr_pool_t *p, const char *text, apr_size_t len,
                               mb_hls_rename_fn rename, void *ctx);
 
+/* The playlist with every URI (the lines that are not tags, and the
+ * URI="..." attributes of tags) replaced by rename(uri, ctx); a URI it
+ * maps to NULL is kept as it is, and so is everything else, line by line
+ * (a CRLF becomes LF).  For BroadcastS3Playback redirect: segment URIs
+ * made absolute pre-signed URLs. */
+const char *mb_hls_rewrite_uris(apr_pool_t *p, const char *text,
+                                apr_size_t len, mb_hls_rename_fn rename,
+                                void *ctx);
+
 /* A master playlist of these variants (when none was uploaded). */
 typedef struct {
     const char *uri;

@@ -14,12 +14,15 @@
 #define DEFAULT_URL "/live"
 #define DEFAULT_PLAYER_SCRIPT "/broadcast-assets/hls.min.js"
 #define DEFAULT_S3_TIMEOUT 30
+#define DEFAULT_S3_PLAYBACK MB_S3_PLAYBACK_PROXY
+#define DEFAULT_S3_PRESIGN_LIFETIME 300
 
 void mb_live_conf_init(mb_live_conf *c)
 {
     c->root = c->url = c->player_script = c->s3_endpoint = NULL;
     c->max_upload = c->quota = MB_UNSET;
     c->max_segments = c->sync = c->s3_timeout = MB_UNSET;
+    c->s3_playback = c->s3_presign_lifetime = MB_UNSET;
 }
 
 void mb_live_conf_merge(mb_live_conf *c, const mb_live_conf *base,
@@ -34,6 +37,8 @@ void mb_live_conf_merge(mb_live_conf *c, const mb_live_conf *base,
     c->player_script = MB_PICK(base, add, player_script);
     c->s3_endpoint = MB_PICK(base, add, s3_endpoint);
     c->s3_timeout = MB_PICK_SET(base, add, s3_timeout);
+    c->s3_playback = MB_PICK_SET(base, add, s3_playback);
+    c->s3_presign_lifetime = MB_PICK_SET(base, add, s3_presign_lifetime);
 }
 
 apr_off_t mb_live_max_upload(const mb_live_conf *c)
@@ -78,4 +83,15 @@ const char *mb_live_s3_endpoint(apr_pool_t *p, const mb_live_conf *c,
 int mb_live_s3_timeout(const mb_live_conf *c)
 {
     return c->s3_timeout != MB_UNSET ? c->s3_timeout : DEFAULT_S3_TIMEOUT;
+}
+
+int mb_live_s3_playback(const mb_live_conf *c)
+{
+    return c->s3_playback != MB_UNSET ? c->s3_playback : DEFAULT_S3_PLAYBACK;
+}
+
+int mb_live_s3_presign_lifetime(const mb_live_conf *c)
+{
+    return c->s3_presign_lifetime != MB_UNSET ? c->s3_presign_lifetime
+                                              : DEFAULT_S3_PRESIGN_LIFETIME;
 }

@@ -18,7 +18,15 @@ typedef struct {
     const char *player_script; /* BroadcastPlayerScript (NULL: not set)   */
     const char *s3_endpoint;   /* BroadcastS3Endpoint (NULL: not set)     */
     int s3_timeout;            /* BroadcastS3Timeout, s (MB_UNSET)        */
+    int s3_playback;           /* BroadcastS3Playback (MB_UNSET)          */
+    int s3_presign_lifetime;   /* BroadcastS3PresignLifetime, s (MB_UNSET) */
 } mb_live_conf;
+
+/* BroadcastS3Playback: the module reads every file from S3 and sends it
+ * (proxy), or sends the playlists with pre-signed segment URLs and
+ * redirects to S3 for the rest (redirect). */
+#define MB_S3_PLAYBACK_PROXY 0
+#define MB_S3_PLAYBACK_REDIRECT 1
 
 void mb_live_conf_init(mb_live_conf *c);
 void mb_live_conf_merge(mb_live_conf *c, const mb_live_conf *base,
@@ -42,5 +50,9 @@ const char *mb_live_s3_endpoint(apr_pool_t *p, const mb_live_conf *c,
                                 const char *region);
 /* BroadcastS3Timeout, default 30 s. */
 int mb_live_s3_timeout(const mb_live_conf *c);
+/* BroadcastS3Playback, default proxy (MB_S3_PLAYBACK_PROXY). */
+int mb_live_s3_playback(const mb_live_conf *c);
+/* BroadcastS3PresignLifetime, default 300 s. */
+int mb_live_s3_presign_lifetime(const mb_live_conf *c);
 
 #endif /* MB_CONFIG_LIVE_H */

@@ -1,6 +1,7 @@
 /*
- * hls_master.c -- master playlists of recordings, and attribute lists
- * (see include/mb_hls.h).  httpd-independent (APR only).
+ * hls_master.c -- master playlists of recordings, attribute lists, and
+ * the URIs of a playlist rewritten (see include/mb_hls.h).
+ * httpd-independent (APR only).
  */
 #include "mb_hls.h"
 
@@ -109,6 +110,38 @@ const char *mb_hls_master_playlist(apr_pool_t *p,
         APR_ARRAY_PUSH(out, const char *) = apr_psprintf(p,
             "#EXT-X-STREAM-INF:BANDWIDTH=%" APR_INT64_T_FMT "\n%s\n",
             v->bandwidth > 0 ? v->bandwidth : (apr_int64_t)1, v->uri);
+    }
+    return apr_array_pstrcat(p, out, 0);
+}
+
+const char *mb_hls_rewrite_uris(apr_pool_t *p, const char *text,
+                                apr_size_t len, mb_hls_rename_fn rename,
+                                void *ctx)
+{
+    apr_array_header_t *out = apr_array_make(p, 64, sizeof(char *));
+    const char *line = text, *end = text + len;
+
+    while (line < end) {
+        const char *nl = memchr(line, '\n', (size_t)(end - line));
+        apr_size_t n = (apr_size_t)((nl ? nl : end) - line);
+        const char *l, *to;
+
+        if (n > 0 && line[n - 1] == '\r') {
+            n--;
+        }
+        l = apr_pstrmemdup(p, line, n);
+        line = nl ? nl + 1 : end;
+        if (n == 0) {
+            to = l;
+        }
+        else if (l[0] != '#') {
+            to = rename(l, ctx);
+        }
+        else {
+            to = rename_uri_attr(p, l, rename, ctx);
+        }
+        APR_ARRAY_PUSH(out, const char *) =
+            apr_pstrcat(p, to ? to : l, nl ? "\n" : "", NULL);
     }
     return apr_array_pstrcat(p, out, 0);
 }

@@ -7,6 +7,7 @@
 #include "db/streams.h"
 #include "mb_path.h"
 #include "mb_number.h"
+#include "mb_s3presign.h"
 #include "mb_size.h"
 
 #include <apr_strings.h>
@@ -135,5 +136,36 @@ const char *mb_cmd_s3_timeout(cmd_parms *cmd, void *dcfg, const char *arg)
                            "' is not a number of seconds (1-3600)", NULL);
     }
     conf->live.s3_timeout = (int)v;
+    return NULL;
+}
+
+const char *mb_cmd_s3_playback(cmd_parms *cmd, void *dcfg, const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+
+    if (!strcasecmp(arg, "proxy")) {
+        conf->live.s3_playback = MB_S3_PLAYBACK_PROXY;
+    }
+    else if (!strcasecmp(arg, "redirect")) {
+        conf->live.s3_playback = MB_S3_PLAYBACK_REDIRECT;
+    }
+    else {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is neither proxy nor redirect", NULL);
+    }
+    return NULL;
+}
+
+const char *mb_cmd_s3_presign_lifetime(cmd_parms *cmd, void *dcfg,
+                                       const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    apr_int64_t v;
+
+    if (mb_int_parse(arg, 1, MB_S3_PRESIGN_MAX, &v)) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name, ": '", arg,
+                           "' is not a number of seconds (1-604800)", NULL);
+    }
+    conf->live.s3_presign_lifetime = (int)v;
     return NULL;
 }

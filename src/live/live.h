@@ -28,6 +28,9 @@ const char *mb_cmd_player_script(cmd_parms *cmd, void *dcfg,
                                  const char *arg);
 const char *mb_cmd_s3_endpoint(cmd_parms *cmd, void *dcfg, const char *arg);
 const char *mb_cmd_s3_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_s3_playback(cmd_parms *cmd, void *dcfg, const char *arg);
+const char *mb_cmd_s3_presign_lifetime(cmd_parms *cmd, void *dcfg,
+                                       const char *arg);
 
 /* The live directives' lines of the module's command table
  * (mod_broadcast.c).  BroadcastLiveRoot also prepares the live statements
@@ -70,7 +73,15 @@ const char *mb_cmd_s3_timeout(cmd_parms *cmd, void *dcfg, const char *arg);
     AP_INIT_TAKE1("BroadcastS3Timeout", mb_cmd_s3_timeout,                   \
                   NULL, RSRC_CONF | ACCESS_CONF,                             \
                   "Seconds to connect to S3, and that one read from S3 may " \
-                  "take in all (default 30)")
+                  "take in all (default 30)"),                               \
+    AP_INIT_TAKE1("BroadcastS3Playback", mb_cmd_s3_playback,                 \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "proxy (default): S3 streams' files are read and sent by " \
+                  "the module; redirect: segments go straight from S3"),     \
+    AP_INIT_TAKE1("BroadcastS3PresignLifetime", mb_cmd_s3_presign_lifetime,  \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "Seconds a pre-signed segment URL of BroadcastS3Playback " \
+                  "redirect is valid (default 300)")
 
 /* ---- the handler (src/live/handler.c) ------------------------------- */
 

@@ -7,6 +7,7 @@
  *   ingest.c    PUT (body to a temporary file, quota, placing) and DELETE
  *   playback.c  GET of playlists and segments, the player page
  *   s3play.c    GET of the same from the bucket (BroadcastStorage S3)
+ *   s3redirect.c  BroadcastS3Playback redirect: pre-signed segment URLs
  *   s3rec.c     the recording of an S3 stream, written at its stop
  *   start.c     what the API's local storage calls (start, refresh, stop)
  *   directives.c  the live directives
@@ -58,5 +59,24 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
  * live, its recording once stopped; 404 for no such S3 stream. */
 int mb_live_s3_player(request_rec *r, const mb_dir_conf *conf,
                       const char *id);
+
+/* BroadcastS3Playback redirect (src/live/s3redirect.c).  The object URL
+ * `url` pre-signed for GET for BroadcastS3PresignLifetime seconds with
+ * the module's keys, or NULL (logged). */
+const char *mb_live_s3_presign(request_rec *r, const mb_dir_conf *conf,
+                               const char *url);
+/* The answer 302 to `url` pre-signed (or 500 if it cannot be). */
+int mb_live_s3_redirect(request_rec *r, const mb_dir_conf *conf,
+                        const char *url);
+/* The validated playlist `text` (len bytes) read from the object `key`,
+ * with every segment URI made the pre-signed URL of its object beside
+ * `key`, put in place of the brigade `held`'s content, its length in
+ * *len, S3's ETag removed from its answer headers `s3_headers` (it is not
+ * this text's): DECLINED; or the 500 answer (logged) if a URI cannot be
+ * signed. */
+int mb_live_s3_presign_held(request_rec *r, const mb_dir_conf *conf,
+                            const char *key, apr_bucket_brigade *held,
+                            apr_table_t *s3_headers, const char *text,
+                            apr_size_t *len);
 
 #endif /* MB_LIVE_INT_H */

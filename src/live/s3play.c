@@ -16,6 +16,7 @@
  * bytes, asked without the viewer's Range, which httpd's filter then
  * serves) and passed only if mb_hls_validate_playlist accepts it, as the
  * ingest of local streams checks an uploaded one; else 502.
+ * BroadcastS3Playback redirect: see src/live/s3redirect.c.
  */
 #include "live/live_int.h"
 #include "db/streams.h"
@@ -65,6 +66,7 @@ typedef struct {
     apr_off_t passed;       /* body bytes passed to the filters         */
     char err[ERR_KEEP + 1]; /* the start of an error document           */
     apr_size_t errlen;
+    const mb_dir_conf *redirect; /* BroadcastS3Playback redirect, or NULL */
 } s3play;
 
 static size_t on_header(char *buf, size_t size, size_t n, void *u)
@@ -242,6 +244,11 @@ static int pass_playlist(s3play *x, long status, const char *key)
                              "the stream's playlist names files outside "
                              "the stream");
     }
+    if (x->redirect && (line = mb_live_s3_presign_held(
+                            r, x->redirect, key, x->held, x->hdrs, text, &len))
+                           != DECLINED) {
+        return line; /* the error answer */
+    }
     set_answer(x, status);
     ap_set_content_length(r, (apr_off_t)len);
     APR_BRIGADE_INSERT_TAIL(x->held,
@@ -332,6 +339,10 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
                            mb_live_s3_endpoint(r->pool, &conf->live,
                                                mb_api_region(api)),
                            api->bucket, key);
+    if (mb_live_s3_playback(&conf->live) == MB_S3_PLAYBACK_REDIRECT
+        && !mb_hls_is_playlist(name)) {
+        return mb_live_s3_redirect(r, conf, url);
+    }
     r->filename = apr_pstrcat(r->pool, "s3:", key, NULL);
     r->content_type = NULL;
     ap_run_type_checker(r);
@@ -342,7 +353,9 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     x.name = name;
     x.hdrs = apr_table_make(r->pool, 16);
     x.bb = apr_brigade_create(r->pool, r->connection->bucket_alloc);
-    if (mb_hls_is_playlist(name) && !r->header_only) {
+    x.redirect = mb_live_s3_playback(&conf->live) == MB_S3_PLAYBACK_REDIRECT
+                     ? conf : NULL;
+    if (mb_hls_is_playlist(name) && (!r->header_only || x.redirect)) {
         x.held = apr_brigade_create(r->pool, r->connection->bucket_alloc);
         headers.no_range = 1;
     }
@@ -351,7 +364,9 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     }
     apr_pool_cleanup_register(r->pool, x.h, easy_cleanup,
                               apr_pool_cleanup_null);
-    apr_table_do(forward_header, &headers, r->headers_in, NULL);
+    /* redirect: a playlist rewritten, S3's validators do not hold for it */
+    apr_table_do(forward_header, &headers,
+                 x.redirect ? apr_table_make(r->pool, 1) : r->headers_in, NULL);
     l = headers.failed ? NULL
                        : curl_slist_append(headers.list,
                                            "x-amz-content-sha256: "
@@ -391,12 +406,13 @@ int mb_live_s3_get(request_rec *r, const mb_dir_conf *conf, const char *id,
     curl_easy_setopt(x.h, CURLOPT_USERNAME, api->access_key);
     curl_easy_setopt(x.h, CURLOPT_PASSWORD, api->secret_key);
     curl_easy_setopt(x.h, CURLOPT_HTTPHEADER, headers.list);
-    curl_easy_setopt(x.h, CURLOPT_NOBODY, r->header_only ? 1L : 0L);
+    curl_easy_setopt(x.h, CURLOPT_NOBODY, (long)(r->header_only && !x.held));
     curl_easy_setopt(x.h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(x.h, CURLOPT_HEADERDATA, &x);
     curl_easy_setopt(x.h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(x.h, CURLOPT_WRITEDATA, &x);
     curl_easy_setopt(x.h, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(x.h, CURLOPT_BUFFERSIZE, 128L * 1024); /* bench/ */
 
     rc = curl_easy_perform(x.h);
     curl_easy_getinfo(x.h, CURLINFO_RESPONSE_CODE, &status);

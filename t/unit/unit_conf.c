@@ -73,6 +73,8 @@ static void live_set(mb_live_conf *c)
     c->player_script = "/js/hls.js";
     c->s3_endpoint = "http://127.0.0.1:7480";
     c->s3_timeout = 7;
+    c->s3_playback = MB_S3_PLAYBACK_REDIRECT;
+    c->s3_presign_lifetime = 60;
 }
 
 static void api_set(mb_api_conf *c)
@@ -172,6 +174,10 @@ int main(void)
        "BroadcastPlayerScript /broadcast-assets/hls.min.js");
     ok(l.root == NULL, "BroadcastLiveRoot: none");
     ok(mb_live_s3_timeout(&l) == 30, "BroadcastS3Timeout 30");
+    ok(mb_live_s3_playback(&l) == MB_S3_PLAYBACK_PROXY,
+       "BroadcastS3Playback proxy");
+    ok(mb_live_s3_presign_lifetime(&l) == 300,
+       "BroadcastS3PresignLifetime 300");
     {
         apr_pool_t *p;
         apr_initialize();

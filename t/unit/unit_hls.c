@@ -24,6 +24,15 @@ static const char *to_vod(const char *uri, void *ctx)
                                         : NULL;
 }
 
+/* segments to absolute URLs, playlists kept (as redirect mode does) */
+static const char *to_abs(const char *uri, void *ctx)
+{
+    return mb_hls_is_playlist(uri) ? NULL
+                                   : apr_pstrcat(ctx, "http://s3/b/", uri,
+                                                 "?X-Amz-Signature=1&a=2",
+                                                 NULL);
+}
+
 int main(void)
 {
     apr_pool_t *p;
@@ -246,6 +255,19 @@ int main(void)
         "#EXT-X-STREAM-INF:BANDWIDTH=140800,RESOLUTION=320x240,AUDIO=\"a\"\n"
         "vod.stream_0.m3u8\n"), "master: URIs renamed, a variant without "
        "recording left out");
+    vod = mb_hls_rewrite_uris(p, master, strlen(master), to_abs, p);
+    ok(vod && !strcmp(vod, master), "rewrite: a master's playlist URIs kept");
+    {
+        static const char media[] =
+            "#EXTM3U\r\n#EXT-X-VERSION:6\r\n#EXT-X-MAP:URI=\"init.mp4\"\r\n"
+            "#EXTINF:1.0,\r\nseg1.m4s\r\n\r\n#EXTINF:1.0,\nseg2.m4s";
+        vod = mb_hls_rewrite_uris(p, media, strlen(media), to_abs, p);
+        ok(vod && !strcmp(vod, "#EXTM3U\n#EXT-X-VERSION:6\n"
+            "#EXT-X-MAP:URI=\"http://s3/b/init.mp4?X-Amz-Signature=1&a=2\"\n"
+            "#EXTINF:1.0,\nhttp://s3/b/seg1.m4s?X-Amz-Signature=1&a=2\n\n"
+            "#EXTINF:1.0,\nhttp://s3/b/seg2.m4s?X-Amz-Signature=1&a=2"),
+           "rewrite: segment lines and EXT-X-MAP URI, the rest kept: %s", vod);
+    }
     ok(mb_hls_is_master(master, strlen(master)) && !mb_hls_is_master(fmp4,
        strlen(fmp4)), "master or media playlist");
     vars = apr_array_make(p, 2, sizeof(mb_hls_variant));
