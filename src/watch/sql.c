@@ -1,6 +1,6 @@
 /*
  * watch/sql.c -- all the SQL of the watch log's writer: the inserts of 1,
- * 8, 32 and 128 rows at once, and how a batch of one server's
+ * 8, 32 and 256 rows at once, and how a batch of one server's
  * rows is written with them in one transaction (BEGIN, the inserts,
  * COMMIT), recovering from a dropped connection or a lost statement.
  * The table: conf/schema/<engine>/watch_log.sql.  The status page's reads
@@ -26,11 +26,11 @@ APLOG_USE_MODULE(broadcast);
 
 /* The inserts of SIZES[i] rows at once (one round trip, one statement to
  * run), largest first: a batch goes out in as many of the largest as fit,
- * then the next size down, so that its last rows cost at most 3 + 3 + 7
- * statements instead of one each (a batch that starts at BATCH_EARLY rows
- * had 104 of them).  The texts are built by build_inserts() before they
+ * then the next size down, so that its last rows cost at most 7 + 3 + 3
+ * statements instead of one each (104 of them for a batch of 1000 rows
+ * written 128 at a time, as before).  The texts are built by build_inserts() before they
  * are prepared. */
-#define MULTI 128
+#define MULTI 256
 #define N_SIZES 4
 static const int SIZES[N_SIZES] = { MULTI, 32, 8, 1 };
 static const char *const LABELS[N_SIZES] = {
