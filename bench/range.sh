@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/range.sh -- broadcast-video against Apache's own static file serving,
 # in one run of one Apache: wrk with random single ranges (64 KiB, 1 MiB)
-# and full-file requests. Prints requests/s and MB/s for each and the
+# full-file requests, and a playlist-sized file (600 bytes, what every
+# viewer polls every few seconds). Prints requests/s and MB/s for each and the
 # ratio module/core, plus the worker's memory before and after.
 #
 #   bench/range.sh            (env: DURATION=10 CONNS=8 THREADS=2 ROUNDS=2 WATCHLOG=1
-#                              FILE_MB=256 PORT=8090)
+#                              FILE_MB=256 PORT=8090 ROWS="playlist 65536 1048576 full")
 # Loopback only; every wrk run is bounded by DURATION.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -22,6 +23,7 @@ F=$B/files/big.bin
 if [ "$(stat -c %s "$F" 2>/dev/null || echo 0)" != $((FILE_MB * 1048576)) ]; then
   head -c $((FILE_MB * 1048576)) /dev/urandom > "$F"
 fi
+bench/playlist.sh "$B/files/index.m3u8"
 chmod -R a+rX "$B"
 SIZE=$(stat -c %s "$F")
 cat "$F" > /dev/null   # in the page cache for both
@@ -46,7 +48,9 @@ to_mb() { # wrk's "Transfer/sec: 1.23GB" -> MB/s
 
 run_wrk() { # run_wrk PATH KIND -> "req/s MB/s"
   local path=$1 kind=$2 out
-  if [ "$kind" = full ]; then
+  if [ "$kind" = playlist ]; then
+    out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$PORT${path%/*}/index.m3u8")
+  elif [ "$kind" = full ]; then
     out=$(wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" "http://127.0.0.1:$PORT$path")
   else
     out=$(FILE_SIZE=$SIZE CHUNK=$kind wrk -t"$THREADS" -c"$CONNS" -d"${DURATION}s" \
@@ -59,7 +63,7 @@ run_wrk() { # run_wrk PATH KIND -> "req/s MB/s"
 rss0=$(rss)
 printf '%-14s %12s %10s %12s %10s %7s\n' row "mod req/s" "mod MB/s" "core req/s" "core MB/s" ratio
 declare -A R
-for kind in 65536 1048576 full; do
+for kind in ${ROWS:-playlist 65536 1048576 full}; do
   mr=0; mm=0; cr=0; cm=0
   for round in $(seq "$ROUNDS"); do
     # alternate the order so that neither side always runs first
@@ -70,7 +74,7 @@ for kind in 65536 1048576 full; do
       else cr=$(echo "$cr + $rq" | bc -l); cm=$(echo "$cm + $mb" | bc -l); fi
     done
   done
-  case $kind in 65536) name="range 64KiB";; 1048576) name="range 1MiB";; full) name="full ${FILE_MB}MiB";; esac
+  case $kind in playlist) name="playlist 600B";; 65536) name="range 64KiB";; 1048576) name="range 1MiB";; full) name="full ${FILE_MB}MiB";; esac
   printf '%-14s %12.1f %10.1f %12.1f %10.1f %7.3f\n' "$name" \
     "$(echo "$mr / $ROUNDS" | bc -l)" "$(echo "$mm / $ROUNDS" | bc -l)" \
     "$(echo "$cr / $ROUNDS" | bc -l)" "$(echo "$cm / $ROUNDS" | bc -l)" \

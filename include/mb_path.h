@@ -46,6 +46,14 @@ mb_path_e mb_path_confine(apr_pool_t *p, const char *root_real,
  * was checked.  Symlinks that stay inside the root keep working (their
  * target is what is checked and opened).
  *
+ * A path that lies lexically below the root (no ".", ".." or empty
+ * segment) is first opened as it is, in one openat2(2) with
+ * RESOLVE_NO_SYMLINKS: when that succeeds there is no symlink anywhere on
+ * it, so it is canonical and confined, and *resolved is `path` itself
+ * (no realpath walk, no root descriptor).  ENOENT or ENOTDIR there is
+ * MB_PATH_NOTFOUND; any other failure (ELOOP: a symlink) takes the
+ * resolving way above.
+ *
  * The descriptor is opened without blocking (a fifo does not hang the
  * caller), then set blocking; it is wrapped with apr_os_file_put (`flags`:
  * APR_FOPEN_READ and the like, e.g. APR_FOPEN_SENDFILE_ENABLED) and closed

@@ -30,7 +30,7 @@
 
 APLOG_USE_MODULE(broadcast);
 
-#define BATCH_EARLY     1000    /* rows that start a write at once    */
+#define BATCH_EARLY     1024    /* rows that start a write at once (4 x 256) */
 #define RETRY_PAUSE     apr_time_from_sec(1)
 
 static struct {

@@ -1,6 +1,6 @@
 /*
- * watch/sql.c -- all the SQL of the watch log's writer: the insert of one
- * row, the insert of MULTI rows at once, and how a batch of one server's
+ * watch/sql.c -- all the SQL of the watch log's writer: the inserts of 1,
+ * 8, 32 and 256 rows at once, and how a batch of one server's
  * rows is written with them in one transaction (BEGIN, the inserts,
  * COMMIT), recovering from a dropped connection or a lost statement.
  * The table: conf/schema/<engine>/watch_log.sql.  The status page's reads
@@ -17,9 +17,6 @@ APLOG_USE_MODULE(broadcast);
 
 /* Written once for SQLite and PostgreSQL; times are microseconds since
  * 1970 (UTC) in a 64-bit integer. */
-#define MB_SQL_WATCH_INSERT       "mb_watch_insert"
-#define MB_SQL_WATCH_INSERT_MULTI "mb_watch_insert_multi"
-
 #define INSERT_INTO                                                       \
     "INSERT INTO watch_log (time_us, method, path, stream_id, user_name, " \
     "authenticated, client_ip, range_header, status, bytes_sent, "         \
@@ -27,45 +24,65 @@ APLOG_USE_MODULE(broadcast);
 #define ROW_VALUES "(%lld, %s, %s, %s, %s, %d, %s, %s, %d, %lld, %s, %s)"
 #define ROW_ARGS 12
 
-/* The insert of MULTI rows at once (one round trip, one statement to run
- * for SQLite): built by build_multi_insert() before it is prepared. */
-#define MULTI 128
-static char multi_insert[sizeof(INSERT_INTO)
-                        + MULTI * sizeof(ROW_VALUES ", ")];
+/* The inserts of SIZES[i] rows at once (one round trip, one statement to
+ * run), largest first: a batch goes out in as many of the largest as fit,
+ * then the next size down, so that its last rows cost at most 7 + 3 + 3
+ * statements instead of one each (104 of them for a batch of 1000 rows
+ * written 128 at a time, as before).  The texts are built by build_inserts() before they
+ * are prepared. */
+#define MULTI 256
+#define N_SIZES 4
+static const int SIZES[N_SIZES] = { MULTI, 32, 8, 1 };
+static const char *const LABELS[N_SIZES] = {
+    "mb_watch_insert_multi", "mb_watch_insert_32", "mb_watch_insert_8",
+    "mb_watch_insert"
+};
+static char insert_text[N_SIZES][sizeof(INSERT_INTO)
+                                 + MULTI * sizeof(ROW_VALUES ", ")];
+static mb_dbd_stmt watch_stmts[N_SIZES + 1];
 
-static void build_multi_insert(void)
+static void build_inserts(void)
 {
     static int built;
-    char *o = multi_insert;
-    int i;
+    int k, i;
 
     if (built) {
         return;
     }
     built = 1;
-    memcpy(o, INSERT_INTO, sizeof(INSERT_INTO) - 1);
-    o += sizeof(INSERT_INTO) - 1;
-    for (i = 0; i < MULTI; i++) {
-        if (i) {
-            *o++ = ',';
-            *o++ = ' ';
-        }
-        memcpy(o, ROW_VALUES, sizeof(ROW_VALUES) - 1);
-        o += sizeof(ROW_VALUES) - 1;
-    }
-    *o = '\0';
-}
+    for (k = 0; k < N_SIZES; k++) {
+        char *o = insert_text[k];
 
-static const mb_dbd_stmt watch_stmts[] = {
-    { MB_SQL_WATCH_INSERT, INSERT_INTO ROW_VALUES },
-    { MB_SQL_WATCH_INSERT_MULTI, multi_insert },
-    { NULL, NULL }
-};
+        memcpy(o, INSERT_INTO, sizeof(INSERT_INTO) - 1);
+        o += sizeof(INSERT_INTO) - 1;
+        for (i = 0; i < SIZES[k]; i++) {
+            if (i) {
+                *o++ = ',';
+                *o++ = ' ';
+            }
+            memcpy(o, ROW_VALUES, sizeof(ROW_VALUES) - 1);
+            o += sizeof(ROW_VALUES) - 1;
+        }
+        *o = '\0';
+        watch_stmts[k].label = LABELS[k];
+        watch_stmts[k].sql = insert_text[k];
+    }
+}
 
 const char *mb_watch_sql_require(cmd_parms *cmd)
 {
-    build_multi_insert();
+    build_inserts();
     return mb_dbd_require(cmd, watch_stmts);
+}
+
+/* The index in LABELS of `label`. */
+static int size_index(const char *label)
+{
+    int k;
+
+    for (k = 0; k < N_SIZES - 1 && strcmp(label, LABELS[k]); k++) {
+    }
+    return k;
 }
 
 /* Whether the failure `rc` of a prepared statement on `dbd` means that
@@ -115,18 +132,20 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                       const char **lost, const char **why)
 {
     apr_pool_t *p = b->pool;
-    apr_dbd_prepared_t *st, *multi;
+    apr_dbd_prepared_t *st[N_SIZES];
     watch_row *row;
-    int rc, nrows;
+    int rc, nrows, k, left = 0;
 
-    (void)s;
-    st = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT, APR_HASH_KEY_STRING);
-    multi = apr_hash_get(dbd->prepared, MB_SQL_WATCH_INSERT_MULTI,
-                         APR_HASH_KEY_STRING);
-    if (st == NULL || multi == NULL) {
-        *lost = st ? MB_SQL_WATCH_INSERT_MULTI : MB_SQL_WATCH_INSERT;
-        *why = apr_pstrcat(p, *lost, " is not prepared", NULL);
-        return WRITE_LOST;
+    for (k = 0; k < N_SIZES; k++) {
+        st[k] = apr_hash_get(dbd->prepared, LABELS[k], APR_HASH_KEY_STRING);
+        if (st[k] == NULL) {
+            *lost = LABELS[k];
+            *why = apr_pstrcat(p, *lost, " is not prepared", NULL);
+            return WRITE_LOST;
+        }
+    }
+    for (row = b->head; row; row = row->next) {
+        left += row->s == s;
     }
     /* BEGIN and COMMIT as plain statements rather than
      * apr_dbd_transaction_start/end: the pgsql driver of APR-util 1.6
@@ -141,21 +160,16 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
                            NULL);
         return WRITE_BEGIN;
     }
-    /* MULTI rows per statement while there are that many, then one by
-     * one */
+    /* the largest statement that the rows left fill, again and again */
     row = b->head;
-    while (row) {
+    for (k = 0; left > 0; ) {
         const char *args[MULTI * ROW_ARGS];
-        int k = 0, i = 0;
-        watch_row *r;
+        int i = 0;
 
-        for (r = row; r && k < MULTI; r = r->next) {
-            k += r->s == s;
+        while (SIZES[k] > left) {
+            k++;
         }
-        if (k < MULTI) {
-            k = 1;
-        }
-        while (row && i < k) {
+        while (row && i < SIZES[k]) {
             if (row->s == s) {
                 const char **a = args + i * ROW_ARGS;
                 a[0] = apr_psprintf(p, "%" APR_INT64_T_FMT, row->time_us);
@@ -174,11 +188,9 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
             }
             row = row->next;
         }
-        if (i == 0) {
-            break;
-        }
-        rc = apr_dbd_pquery(dbd->driver, p, dbd->handle, &nrows,
-                            k == MULTI ? multi : st, k * ROW_ARGS, args);
+        left -= i;
+        rc = apr_dbd_pquery(dbd->driver, p, dbd->handle, &nrows, st[k],
+                            SIZES[k] * ROW_ARGS, args);
         if (rc != 0) {
             int gone = stmt_lost(dbd, rc);
 
@@ -188,8 +200,7 @@ static int write_once(watch_batch *b, server_rec *s, ap_dbd_t *dbd,
             /* PostgreSQL refuses everything but ROLLBACK in a failed
              * transaction, PREPARE included */
             apr_dbd_query(dbd->driver, dbd->handle, &nrows, "ROLLBACK");
-            *lost =
-                k == MULTI ? MB_SQL_WATCH_INSERT_MULTI : MB_SQL_WATCH_INSERT;
+            *lost = LABELS[k];
             return gone ? WRITE_LOST : WRITE_INSERT;
         }
     }
@@ -225,7 +236,8 @@ int mb_watch_write_rows(watch_batch *b, server_rec *s, int *n_rows,
     apr_pool_t *p = b->pool;
     ap_dbd_t *dbd;
     watch_row *row;
-    int n = 0, step = -1, reconnected = 0, lost_single = 0, lost_multi = 0;
+    int n = 0, step = -1, reconnected = 0;
+    int lost_once[N_SIZES] = { 0 };     /* prepared again on this session */
 
     for (row = b->head; row; row = row->next) {
         n += row->s == s;
@@ -240,8 +252,7 @@ int mb_watch_write_rows(watch_batch *b, server_rec *s, int *n_rows,
 
         step = write_once(b, s, dbd, &lost, why);
         if (step == WRITE_LOST) {
-            once =
-                strcmp(lost, MB_SQL_WATCH_INSERT) ? &lost_multi : &lost_single;
+            once = &lost_once[size_index(lost)];
             if (*once || reprepare(s, dbd, lost) != 0) {
                 break;
             }
@@ -250,7 +261,7 @@ int mb_watch_write_rows(watch_batch *b, server_rec *s, int *n_rows,
         else if ((step == WRITE_BEGIN || step == WRITE_INSERT) &&
                  !reconnected && mb_dbfault_may_reconnect(mb_dbd_engine(dbd))) {
             reconnected = 1;
-            lost_single = lost_multi = 0; /* a new session has none */
+            memset(lost_once, 0, sizeof(lost_once)); /* a new one has none */
             if (apr_dbd_check_conn(dbd->driver, p, dbd->handle) !=
                 APR_SUCCESS) {
                 *why = apr_pstrcat(p, *why, " (reconnecting failed)", NULL);

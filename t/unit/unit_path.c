@@ -129,6 +129,36 @@ int main(void)
            "open: the root itself is a directory");
         ok(mb_path_open(sp, "/", "/etc/passwd", flags, &res, &f, &err)
                == MB_PATH_OK, "open: root / contains everything");
+        /* the one-call way (no symlink on the path) and the resolving way
+         * (one on it) both hand back a blocking descriptor and the
+         * canonical name */
+        mkdir(apr_pstrcat(p, root, "/sub", NULL), 0755);
+        fclose(fopen(apr_pstrcat(p, root, "/sub/in2.txt", NULL), "w"));
+        symlink("sub", apr_pstrcat(p, root, "/sub-link", NULL));
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/sub/in2.txt", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OK
+               && apr_os_file_get(&osf, f) == APR_SUCCESS
+               && !(fcntl(osf, F_GETFL) & O_NONBLOCK),
+           "open: a plain path, blocking descriptor");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/sub-link/in2.txt", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OK
+               && !strcmp(res, apr_pstrcat(p, root, "/sub/in2.txt", NULL))
+               && apr_os_file_get(&osf, f) == APR_SUCCESS
+               && !(fcntl(osf, F_GETFL) & O_NONBLOCK),
+           "open: a symlinked directory inside, its canonical name, blocking");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/./sub//in2.txt", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OK
+               && !strcmp(res, apr_pstrcat(p, root, "/sub/in2.txt", NULL)),
+           "open: '.' and '//' in the path, the canonical name");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/sub/../../secret.txt", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OUTSIDE,
+           "open: '..' out of the root");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, root, "/in.txt/x", NULL),
+                        flags, &res, &f, &err) == MB_PATH_NOTFOUND,
+           "open: a file used as a directory");
+        ok(mb_path_open(sp, root, apr_pstrcat(p, dir, "/root-evil/x.txt", NULL),
+                        flags, &res, &f, &err) == MB_PATH_OUTSIDE,
+           "open: a sibling with the root as name prefix");
         /* a root that is (now) a symlink is not followed */
         symlink(root, apr_pstrcat(p, dir, "/root-link", NULL));
         ok(mb_path_open(sp, apr_pstrcat(p, dir, "/root-link", NULL),
