@@ -3,6 +3,10 @@
  * stream in one process (libcurl's multi interface), each behaving as a
  * player does, and a one-line JSON summary of what they saw.
  *
+ * libcurl is driven by its socket interface over epoll (only the
+ * connections that are ready are looked at), so that the tool's cost
+ * grows with the requests, not with the number of viewers.
+ *
  * Each viewer has its own connection, kept alive, from its own source
  * address (127.0.1.1, 127.0.1.2, ... by default: the module counts a
  * viewer by client address, docs/metrics.md), and does one request at a
@@ -30,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #define MAX_PENDING 64
@@ -250,6 +255,41 @@ static double pct(double p)
     return st.lat[i];
 }
 
+static int epfd = -1;
+static double curl_deadline = -1;       /* curl's timer; -1: none */
+
+static int on_socket(CURL *easy, curl_socket_t fd, int what, void *arg,
+                     void *sockp)
+{
+    struct epoll_event ev;
+
+    (void)easy;
+    (void)arg;
+    memset(&ev, 0, sizeof(ev));
+    ev.data.fd = fd;
+    ev.events = (what & CURL_POLL_IN ? EPOLLIN : 0)
+                | (what & CURL_POLL_OUT ? EPOLLOUT : 0);
+    if (what == CURL_POLL_REMOVE) {
+        epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
+    }
+    else if (sockp == NULL) {        /* new to us */
+        epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &ev);
+        curl_multi_assign(arg, fd, (void *)1);
+    }
+    else {
+        epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
+    }
+    return 0;
+}
+
+static int on_timer(CURLM *multi, long ms, void *arg)
+{
+    (void)multi;
+    (void)arg;
+    curl_deadline = ms < 0 ? -1 : now() + ms / 1000.0;
+    return 0;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: hlsviewers -u PLAYLIST_URL [-n viewers] "
@@ -260,7 +300,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    int n = 10, c, i, running, distinct = 0, finished;
+    int n = 10, c, i, running, distinct = 0;
     double duration = 20, ramp = 0, t0, end;
     const char *source = "127.0.1.1";
     struct curl_slist *headers = NULL;
@@ -291,6 +331,10 @@ int main(int argc, char **argv)
     /* one connection per viewer: each binds its own address, which curl
      * never shares between handles of different local addresses */
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, (long)n + 16);
+    epfd = epoll_create1(0);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, multi);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
     vs = calloc((size_t)n, sizeof(*vs));
     for (i = 0; i < n; i++) {
         struct in_addr a;
@@ -350,11 +394,32 @@ int main(int argc, char **argv)
         if (!busy && t >= end) {
             break;
         }
-        curl_multi_perform(multi, &running);
-        finished = 0;
+        /* what is ready, or curl's own timeout, or the next viewer's */
+        t = now();
+        {
+            struct epoll_event ev[256];
+            double until = curl_deadline >= 0 && curl_deadline < wake
+                           ? curl_deadline : wake;
+            long ms = until > t ? (long)((until - t) * 1000) + 1 : 0;
+            int k, ne;
+
+            ne = epoll_wait(epfd, ev, 256, (int)ms);
+            for (k = 0; k < ne; k++) {
+                curl_multi_socket_action(
+                    multi, ev[k].data.fd,
+                    (ev[k].events & EPOLLIN ? CURL_CSELECT_IN : 0)
+                    | (ev[k].events & EPOLLOUT ? CURL_CSELECT_OUT : 0)
+                    | (ev[k].events & (EPOLLERR | EPOLLHUP)
+                       ? CURL_CSELECT_ERR : 0), &running);
+            }
+            if (curl_deadline >= 0 && now() >= curl_deadline) {
+                curl_deadline = -1;
+                curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0,
+                                         &running);
+            }
+        }
         while ((msg = curl_multi_info_read(multi, &c)) != NULL) {
             if (msg->msg == CURLMSG_DONE) {
-                finished++;
                 viewer *v;
 
                 curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
@@ -362,12 +427,6 @@ int main(int argc, char **argv)
                 curl_multi_remove_handle(multi, msg->easy_handle);
                 done(v, msg->data.result);
             }
-        }
-        t = now();
-        if (!finished) {    /* else a viewer may go on at once */
-            curl_multi_poll(multi, NULL, 0,
-                            wake > t ? (int)((wake - t) * 1000) + 1 : 0,
-                            NULL);
         }
     }
     for (i = 0; i < n; i++) {
@@ -391,6 +450,7 @@ int main(int argc, char **argv)
            st.status[3], st.status[4], st.status[5], pct(0.50), pct(0.99),
            st.stalls, st.late_segments, st.frozen_playlists);
     curl_multi_cleanup(multi);
+    close(epfd);
     curl_slist_free_all(headers);
     curl_global_cleanup();
     free(vs);
