@@ -14,6 +14,8 @@
 #   make bench      benchmarks in bench/ (wrk: ranges against the core, API pairs/s)
 #   make bench-watchlog   the cost of the watch log (log on / log off)
 #   make bench-journal    playlist PUT cost against its segments; BroadcastLiveSync
+#   make bench-viewers    live HLS viewers one machine holds: module / nginx
+#   make bench-tools      build/hlsviewers, the HLS audience simulator
 
 APXS     ?= /usr/bin/apxs
 HTTPD    ?= /usr/sbin/apache2
@@ -53,7 +55,7 @@ UNIT_TESTS = build/unit_range build/unit_query build/unit_path build/unit_size \
              build/unit_s3get build/unit_metrics build/unit_viewer_token \
              build/unit_s3list build/unit_signed_link build/unit_s3presign
 
-.PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal clean deps fuzz assets
+.PHONY: all install deb test-deb test test-sanitize unit run bench bench-watchlog bench-journal bench-viewers bench-tools clean deps fuzz assets
 
 all: $(MOD) build/mb-link
 
@@ -249,6 +251,9 @@ bench-watchlog: $(MOD)
 bench-journal: $(MOD)
 	bench/journal.sh
 
+bench-viewers: $(MOD) bench-tools
+	bench/viewers.sh
+
 clean:
 	@# the suite's disk-full tmpfs, if a run left it mounted (MB_KEEP_SERVICES=1)
 	-@umount t/state/smalldisk 2>/dev/null || true
@@ -258,12 +263,18 @@ clean:
 	    t/conf/extra.conf t/conf/api.conf t/conf/watch-pg.conf \
 	    t/conf/modules.conf t/data t/htdocs/index.html t/conf/mime.types t/state
 
-# ---- helpers the suite runs (t/video/race.t: the symlink-swapping attacker),
-# built with the unit tests so that every way of running the suite has them
+# ---- helpers the suite runs (t/video/race.t: the symlink-swapping attacker;
+# t/metrics/accuracy.t: the HLS audience simulator), built with the unit
+# tests so that every way of running the suite has them
 .PHONY: helpers
-helpers: build/swap-race
+helpers: build/swap-race build/hlsviewers
+bench-tools: build/hlsviewers
 unit: helpers
 
 build/swap-race: t/video/swap-race.c
 	@mkdir -p build
 	$(CC) $(WARN) -O2 -o $@ $<
+
+build/hlsviewers: bench/hlsviewers.c
+	@mkdir -p build
+	$(CC) $(WARN) -O2 -o $@ $< -lcurl

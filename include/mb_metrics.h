@@ -92,6 +92,15 @@ void mb_metrics_playback(mb_metrics_table *t, const char *id,
 /* The viewers of `s` seen in the window before second `now`. */
 int mb_metrics_viewers(const mb_metrics_stream *s, apr_uint32_t now);
 
+/* A file of stream `id` stored (PUT) at second `now`: the stream is
+ * active (a place in the table, no request or viewer counted). */
+void mb_metrics_stream_active(mb_metrics_table *t, const char *id,
+                              apr_uint32_t now);
+
+/* The live streams active in the window before second `now`: a file of
+ * theirs stored or played back (the gauge broadcast_live_streams). */
+int mb_metrics_live_streams(const mb_metrics_table *t, apr_uint32_t now);
+
 /* ---- the text format (Prometheus exposition format 0.0.4) ------------- */
 
 #define MB_PROM_CONTENT_TYPE "text/plain; version=0.0.4"

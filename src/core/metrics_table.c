@@ -175,6 +175,29 @@ void mb_metrics_playback(mb_metrics_table *t, const char *id,
     viewer_seen(s, vh ? vh : 1, now);
 }
 
+void mb_metrics_stream_active(mb_metrics_table *t, const char *id,
+                              apr_uint32_t now)
+{
+    mb_metrics_stream *s;
+
+    if (t != NULL && id != NULL && strlen(id) < MB_METRICS_ID_MAX
+        && (s = stream_slot(t, id, now)) != NULL) {
+        __atomic_store_n(&s->last, now, __ATOMIC_RELAXED);
+    }
+}
+
+int mb_metrics_live_streams(const mb_metrics_table *t, apr_uint32_t now)
+{
+    int i, n = 0;
+
+    for (i = 0; t != NULL && i < MB_METRICS_STREAMS; i++) {
+        if (LOAD(t->streams[i].ready) && fresh(LOAD(t->streams[i].last), now)) {
+            n++;
+        }
+    }
+    return n;
+}
+
 int mb_metrics_viewers(const mb_metrics_stream *s, apr_uint32_t now)
 {
     int i, n = 0;

@@ -183,6 +183,11 @@ const char *mb_metrics_text(apr_pool_t *p, const mb_metrics_table *t,
            "Live streams started through the API", MB_M_LIVE_STARTED);
     single(out, t, "broadcast_live_streams_stopped_total", "counter",
            "Live streams stopped through the API", MB_M_LIVE_STOPPED);
+    mb_prom_family(out, "broadcast_live_streams", "gauge",
+                   "Live streams with a file stored or played back in the "
+                   "last 30 seconds");
+    mb_prom_sample(out, "broadcast_live_streams", "",
+                   (apr_uint64_t)mb_metrics_live_streams(t, now));
 
     mb_prom_family(out, "broadcast_live_viewers", "gauge",
                    "Distinct viewers (user, else client address) of a live "

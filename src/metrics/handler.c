@@ -1,7 +1,7 @@
 /*
  * metrics/handler.c -- counting the requests of mod_broadcast's handlers
  * (log_transaction: handler, status class, body bytes; a live stream's
- * playback and viewers) and answering the scrape: SetHandler
+ * playback and viewers, its uploads for the live streams gauge) and answering the scrape: SetHandler
  * broadcast-metrics, the Prometheus text format 0.0.4 (docs/metrics.md).
  * A scrape reads the shared counters only: no database query.
  */
@@ -54,6 +54,13 @@ int mb_metrics_log_transaction(request_rec *r)
                  : apr_pstrcat(r->pool, "a:", r->useragent_ip, NULL),
             (apr_uint64_t)last->bytes_sent,
             (apr_uint32_t)apr_time_sec(apr_time_now()));
+    }
+    else if (h == MB_MH_LIVE && stream != NULL && r->method_number == M_PUT
+             && (last->status == HTTP_CREATED
+                 || last->status == HTTP_NO_CONTENT)) {
+        /* a file of the stream stored: it is live (broadcast_live_streams) */
+        mb_metrics_stream_active(mb_metrics_shared(), stream,
+                                 (apr_uint32_t)apr_time_sec(apr_time_now()));
     }
     return OK;
 }

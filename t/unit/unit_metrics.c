@@ -103,6 +103,21 @@ int main(void)
                         "a:1", 1, 2200);
     ok(find(t, apr_psprintf(p, "%064d", 0)) == NULL, "too long an id: not counted");
 
+    /* live streams: stored to or played back in the window */
+    ok(mb_metrics_live_streams(t, 2200) == 1,
+       "one live stream active (the others idle for the window)");
+    mb_metrics_stream_active(t, "up", 2200);
+    ok(mb_metrics_live_streams(t, 2200) == 2 && find(t, "up")
+       && find(t, "up")->requests == 0
+       && mb_metrics_viewers(find(t, "up"), 2200) == 0,
+       "an upload makes a stream active, with no request or viewer");
+    ok(mb_metrics_live_streams(t, 2229) == 2
+       && mb_metrics_live_streams(t, 2230) == 0,
+       "30 s after its last file a stream is no longer live");
+    mb_metrics_stream_active(t, "up", 2210);
+    ok(mb_metrics_live_streams(t, 2230) == 1, "each upload renews it");
+    ok(mb_metrics_live_streams(NULL, 2230) == 0, "no table: no stream");
+
     /* the text format */
     ok(strcmp(mb_prom_escape_label(p, "a\"b\\c\nd"), "a\\\"b\\\\c\\nd") == 0,
        "label value escaping");
@@ -124,13 +139,15 @@ int main(void)
     ok(strcmp(text, "h_bucket{le=\"0.005000\"} 1\nh_bucket{le=\"1.500000\"} 3\n"
                     "h_bucket{le=\"+Inf\"} 6\nh_sum 1.500001\nh_count 6\n") == 0,
        "a histogram: cumulative buckets, seconds, +Inf = count");
-    text = mb_metrics_text(p, t, 2200);
+    text = mb_metrics_text(p, t, 2215);
     ok(strstr(text, "broadcast_uploads_total 5\n") != NULL
        && strstr(text, "broadcast_requests_total{handler=\"broadcast-live\","
                        "code=\"5xx\"} 0\n") != NULL
        && strstr(text, "broadcast_live_viewers{stream=\"late\"} 1\n") != NULL
        && strstr(text, "# TYPE broadcast_live_viewers gauge\n") != NULL
-       && strstr(text, "broadcast_sts_duration_seconds_count 3\n") != NULL,
+       && strstr(text, "broadcast_sts_duration_seconds_count 3\n") != NULL
+       && strstr(text, "# TYPE broadcast_live_streams gauge\n"
+                       "broadcast_live_streams 2\n") != NULL,
        "the exposition of the table");
     text = mb_metrics_text(p, NULL, 0);
     ok(strstr(text, "broadcast_uploads_total 0\n") != NULL,
