@@ -40,11 +40,8 @@ int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id)
     ap_dbd_t *dbd;
     mb_json *body;
 
-    if (c->storage != MB_STORAGE_LOCAL) {
-        return mb_api_error(r, HTTP_CONFLICT, "not_local",
-                            "viewer links are for streams stored on this "
-                            "server (BroadcastStorage local)");
-    }
+    /* either storage: broadcast-live checks the link before it serves the
+     * files from here or from the bucket (src/live/handler.c) */
     if (dc->viewer.secrets[0] == NULL) {
         return mb_api_misconfigured(r, "viewer links need "
                                        "BroadcastViewerSecret");
