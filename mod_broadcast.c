@@ -43,6 +43,7 @@ static void mb_register_hooks(apr_pool_t *p)
     ap_hook_fixups(mb_security_headers, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_journal_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(mb_live_s3_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(mb_viewer_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_watch_mark, NULL, NULL, APR_HOOK_REALLY_FIRST);
     ap_hook_handler(mb_video_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(mb_live_handler, NULL, NULL, APR_HOOK_MIDDLE);

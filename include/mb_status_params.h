@@ -4,9 +4,11 @@
  * httpd-independent (APR only).
  *
  *   format=html|json   the page or the same data as JSON (default html)
- *   path=, user=, stream=
+ *   path=, user=, stream=, token_id=
  *                      filters of the log, the chart and the most watched
- *                      files (exact match; empty = no filter)
+ *                      files (exact match; empty = no filter); token_id
+ *                      is a viewer link's (32 hex digits): who watched
+ *                      through which link
  *   page=N             page of the recent log, from 1 (at most 100000)
  *   per_page=N         rows per page, 1..500 (default 50)
  *   period=N           minutes the most watched files cover, 1..527040
@@ -24,10 +26,12 @@
 #define MB_STATUS_MAX_PATH   4096
 #define MB_STATUS_MAX_USER   255
 #define MB_STATUS_MAX_STREAM 64
+#define MB_STATUS_TOKEN_ID   32   /* hex digits of a viewer link's id */
 
 typedef struct {
     int json;
     const char *path, *user, *stream;   /* NULL: no filter */
+    const char *token_id;               /* NULL: no filter */
     int page, per_page;
     int period, chart, live;
 } mb_status_params;

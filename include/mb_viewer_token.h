@@ -4,8 +4,13 @@
  * segment) of
  *
  *     expiry (8 bytes, seconds since the epoch, big-endian)
+ *     issued (8 bytes, microseconds since the epoch, big-endian)
  *     token id (16 random bytes, named in the API and the logs)
- *     HMAC-SHA256(secret, "mb-viewer-1" NUL stream id NUL expiry token id)
+ *     HMAC-SHA256(secret, "mb-viewer-2" NUL stream id NUL expiry issued
+ *                 token id)
+ *
+ * The issue time tells a link minted before "revoke all the links of the
+ * stream" from one minted after (src/db/viewer_links.c).
  *
  * Verification accepts any of the configured secrets (rotation), compares
  * in constant time and gives one refusal for every kind of bad token
@@ -19,15 +24,17 @@
 #include <apr_time.h>
 
 #define MB_VIEWER_ID_LEN 16   /* bytes of a token id (32 hex digits)  */
-#define MB_VIEWER_TOKEN_LEN 75 /* characters of a token's text        */
+#define MB_VIEWER_TOKEN_LEN 86 /* characters of a token's text        */
 #define MB_VIEWER_MAX_SECRETS 2
 
 typedef struct {
     apr_int64_t expires;                  /* seconds since the epoch */
+    apr_int64_t issued;                   /* microseconds since it    */
     unsigned char id[MB_VIEWER_ID_LEN];
 } mb_viewer_token;
 
-/* The text of the token for `stream_id` with t's expiry and id, signed
+/* The text of the token for `stream_id` with t's expiry, issue time and
+ * id, signed
  * with `secret` (NUL-terminated, not empty).  NULL when OpenSSL fails. */
 const char *mb_viewer_token_make(apr_pool_t *p, const char *secret,
                                  const char *stream_id,

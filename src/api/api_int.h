@@ -76,6 +76,13 @@ int mb_api_list(request_rec *r, const mb_api_conf *c);
 int mb_api_owned_stream(request_rec *r, const mb_api_conf *c, const char *id,
                         ap_dbd_t **dbd, mb_stream **out, int *failed);
 
+/* {"stream": {... "visibility"}, "playback": {...}}: the answer of GET
+ * <loc>/<id> (src/api/streams.c) */
+int mb_api_send_detail(request_rec *r, const mb_stream *s);
+
+/* POST <loc>/<id>/visibility (src/api/visibility.c) */
+int mb_api_visibility(request_rec *r, const mb_api_conf *c, const char *id);
+
 /* POST <loc>/<id>/viewer-link, POST <loc>/<id>/viewer-link/revoke
  * (src/api/viewer_link.c) */
 int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id);

@@ -13,6 +13,7 @@
  *                       state=live (default)|stopped|all -> streams
  *   POST <loc>/<id>/viewer-link  lifetime=, label=     -> a viewer link
  *   POST <loc>/<id>/viewer-link/revoke  token_id=      -> link revoked
+ *   POST <loc>/<id>/visibility  visibility=public|private -> stream
  *
  * Each stream comes with its "playback" URLs (where broadcast-live serves
  * it: playlist, player page, recording once stopped).
@@ -155,7 +156,8 @@ typedef enum {
     EP_LIST,
     EP_DETAIL,
     EP_VIEWER_LINK,
-    EP_VIEWER_REVOKE
+    EP_VIEWER_REVOKE,
+    EP_VISIBILITY
 } endpoint_e;
 
 /* The stream id of "<loc>/<id>/<rest>" where the URI ends in "/<rest>":
@@ -207,6 +209,9 @@ static endpoint_e route(request_rec *r, const char **id)
     if ((*id = id_before(r, "viewer-link/revoke")) != NULL) {
         return EP_VIEWER_REVOKE;
     }
+    if ((*id = id_before(r, "visibility")) != NULL) {
+        return EP_VISIBILITY;
+    }
     return EP_NONE;
 }
 
@@ -232,7 +237,8 @@ int mb_api_handler(request_rec *r)
         return mb_api_error(r, HTTP_NOT_FOUND, "not_found", "no such endpoint");
     }
     post = ep == EP_START || ep == EP_STOP || ep == EP_REFRESH
-           || ep == EP_VIEWER_LINK || ep == EP_VIEWER_REVOKE;
+           || ep == EP_VIEWER_LINK || ep == EP_VIEWER_REVOKE
+           || ep == EP_VISIBILITY;
     /* cross-site forgeries refused, CORS for BroadcastTrustedOrigin */
     if ((rv = mb_cors_guard(r, post ? &cors_post : &cors_get)) != DECLINED) {
         return rv;
@@ -279,6 +285,8 @@ int mb_api_handler(request_rec *r)
         return mb_api_viewer_link(r, c, id);
     case EP_VIEWER_REVOKE:
         return mb_api_viewer_revoke(r, c, id);
+    case EP_VISIBILITY:
+        return mb_api_visibility(r, c, id);
     default:
         return mb_api_list(r, c);
     }

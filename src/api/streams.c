@@ -159,24 +159,28 @@ int mb_api_refresh(request_rec *r, const mb_api_conf *c)
     return mb_api_send_endpoint(r, c, &sc, s, &creds);
 }
 
+int mb_api_send_detail(request_rec *r, const mb_stream *s)
+{
+    mb_json *body = mb_json_object(r->pool), *j;
+
+    j = mb_json_set_object(body, "stream");
+    mb_api_stream_json(r, j, s, 1);
+    mb_json_set_str(j, "visibility", s->is_private ? "private" : "public");
+    mb_api_playback_json(r, mb_json_set_object(body, "playback"), s);
+    return mb_api_send_json(r, HTTP_OK, body);
+}
+
 int mb_api_detail(request_rec *r, const mb_api_conf *c, const char *id)
 {
     mb_stream *s;
     ap_dbd_t *dbd;
     int rv, failed;
 
-    mb_json *body, *j;
-
     rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
     if (failed) {
         return rv;
     }
-    body = mb_json_object(r->pool);
-    j = mb_json_set_object(body, "stream");
-    mb_api_stream_json(r, j, s, 1);
-    mb_json_set_str(j, "visibility", s->is_private ? "private" : "public");
-    mb_api_playback_json(r, mb_json_set_object(body, "playback"), s);
-    return mb_api_send_json(r, HTTP_OK, body);
+    return mb_api_send_detail(r, s);
 }
 
 /* The state parameter of the list: 0 with *state, or -1 (bad value). */

@@ -10,7 +10,9 @@
  * files, so every relative URI in its playlists carries it.
  *
  * POST <loc>/<id>/viewer-link/revoke (token_id=<32 hex>): the link is
- * refused from the next request on, on every server of the database.
+ * refused on every server of the database (within
+ * BroadcastViewerRevocationCache).  With all=1 instead: every link of the
+ * stream issued up to now.
  */
 #include "api/api_int.h"
 #include "viewer/viewer.h"
@@ -38,11 +40,8 @@ int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id)
     ap_dbd_t *dbd;
     mb_json *body;
 
-    if (c->storage != MB_STORAGE_LOCAL) {
-        return mb_api_error(r, HTTP_CONFLICT, "not_local",
-                            "viewer links are for streams stored on this "
-                            "server (BroadcastStorage local)");
-    }
+    /* either storage: broadcast-live checks the link before it serves the
+     * files from here or from the bucket (src/live/handler.c) */
     if (dc->viewer.secrets[0] == NULL) {
         return mb_api_misconfigured(r, "viewer links need "
                                        "BroadcastViewerSecret");
@@ -88,16 +87,57 @@ int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id)
     return mb_api_send_json(r, HTTP_OK, body);
 }
 
-int mb_api_viewer_revoke(request_rec *r, const mb_api_conf *c, const char *id)
+/* all=1: every link of the stream issued up to now is refused (the token
+ * carries its issue time), links issued later work. */
+static int revoke_all(request_rec *r, const mb_api_conf *c, const char *id)
 {
-    const char *tid = NULL;
+    apr_time_t now = apr_time_now();
     mb_stream *s;
     ap_dbd_t *dbd;
     mb_json *body;
     int rv, failed;
 
-    if (mb_api_param(r, "token_id", &tid) != OK || tid == NULL ||
-        strlen(tid) != 32 || strspn(tid, "0123456789abcdef") != 32) {
+    rv = mb_api_owned_stream(r, c, id, &dbd, &s, &failed);
+    if (failed) {
+        return rv;
+    }
+    if ((rv = mb_viewer_links_revoke_all(r, dbd, id, now)) != OK) {
+        return mb_api_status_error(r, rv);
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(3652) "all viewer links to stream %s revoked by %s",
+                  id, r->user);
+    body = mb_json_object(r->pool);
+    mb_json_set_bool(body, "all", 1);
+    mb_json_set_bool(body, "revoked", 1);
+    mb_json_set_str(body, "revoked_at", mb_time_pformat(r->pool, now));
+    return mb_api_send_json(r, HTTP_OK, body);
+}
+
+int mb_api_viewer_revoke(request_rec *r, const mb_api_conf *c, const char *id)
+{
+    const char *tid = NULL, *all = NULL;
+    mb_stream *s;
+    ap_dbd_t *dbd;
+    mb_json *body;
+    int rv, failed;
+
+    if (mb_api_param(r, "all", &all) != OK ||
+        (all && strcmp(all, "1") && strcmp(all, "0"))) {
+        return mb_api_bad_param(r, "'all' is 1 (every link of the stream) "
+                                   "or 0");
+    }
+    if (mb_api_param(r, "token_id", &tid) != OK) {
+        tid = "";
+    }
+    if (all && !strcmp(all, "1")) {
+        if (tid != NULL) {
+            return mb_api_bad_param(r, "give either 'all=1' or 'token_id'");
+        }
+        return revoke_all(r, c, id);
+    }
+    if (tid == NULL || strlen(tid) != 32 ||
+        strspn(tid, "0123456789abcdef") != 32) {
         return mb_api_bad_param(r, "'token_id' is not a link's token id "
                                    "(32 hex digits)");
     }

@@ -6,11 +6,13 @@
 #include "config/viewer.h"
 
 #define DEFAULT_VISIBILITY MB_VIEWER_PUBLIC
+#define DEFAULT_REVOCATION_CACHE 5 /* seconds */
 
 void mb_viewer_conf_init(mb_viewer_conf *c)
 {
     c->secrets[0] = c->secrets[1] = NULL;
     c->default_visibility = MB_UNSET;
+    c->revocation_cache = MB_UNSET;
 }
 
 void mb_viewer_conf_merge(mb_viewer_conf *c, const mb_viewer_conf *base,
@@ -22,10 +24,17 @@ void mb_viewer_conf_merge(mb_viewer_conf *c, const mb_viewer_conf *base,
     c->secrets[0] = from->secrets[0];
     c->secrets[1] = from->secrets[1];
     c->default_visibility = MB_PICK_SET(base, add, default_visibility);
+    c->revocation_cache = MB_PICK_SET(base, add, revocation_cache);
 }
 
 int mb_viewer_default_visibility(const mb_viewer_conf *c)
 {
     return c->default_visibility != MB_UNSET ? c->default_visibility
                                              : DEFAULT_VISIBILITY;
+}
+
+int mb_viewer_revocation_cache(const mb_viewer_conf *c)
+{
+    return c->revocation_cache != MB_UNSET ? c->revocation_cache
+                                           : DEFAULT_REVOCATION_CACHE;
 }

@@ -1,7 +1,9 @@
 /*
  * config/viewer.h -- the configuration of who may watch a stream: the
  * secrets that sign viewer links (BroadcastViewerSecret) and the
- * visibility of a new stream (BroadcastDefaultVisibility); accessors with
+ * visibility of a new stream (BroadcastDefaultVisibility), how long a
+ * process reuses a revocation it read (BroadcastViewerRevocationCache);
+ * accessors with
  * the defaults in src/config/viewer.c.
  */
 #ifndef MB_CONFIG_VIEWER_H
@@ -17,6 +19,8 @@ typedef struct {
      * is still accepted; secrets[0] NULL: not set */
     const char *secrets[2];
     int default_visibility;    /* BroadcastDefaultVisibility (MB_UNSET) */
+    int revocation_cache;      /* BroadcastViewerRevocationCache, seconds
+                                  (MB_UNSET) */
 } mb_viewer_conf;
 
 void mb_viewer_conf_init(mb_viewer_conf *c);
@@ -25,5 +29,10 @@ void mb_viewer_conf_merge(mb_viewer_conf *c, const mb_viewer_conf *base,
 
 /* BroadcastDefaultVisibility, default public (MB_VIEWER_PUBLIC). */
 int mb_viewer_default_visibility(const mb_viewer_conf *c);
+
+/* BroadcastViewerRevocationCache: how long (seconds) a process may reuse
+ * what it read of a link's revocation; 0 reads it at every request.
+ * Default 5. */
+int mb_viewer_revocation_cache(const mb_viewer_conf *c);
 
 #endif /* MB_CONFIG_VIEWER_H */

@@ -93,6 +93,7 @@ const char *mb_status_params_parse(apr_pool_t *p, const char *args,
     };
     const char *v;
     size_t i;
+    mb_query_e k;
 
     mb_status_params_init(sp);
     switch (mb_query_get(p, args, "format", &v)) {
@@ -135,6 +136,17 @@ const char *mb_status_params_parse(apr_pool_t *p, const char *args,
             return apr_psprintf(p, "malformed '%s' filter", filters[i].name);
         }
     }
+    /* a viewer link's token id: 32 lowercase hex digits, or empty */
+    k = mb_query_get(p, args, "token_id", &v);
+    if (k == MB_QUERY_BAD
+        || (k == MB_QUERY_OK && *v
+            && (strlen(v) != MB_STATUS_TOKEN_ID
+                || strspn(v, "0123456789abcdef") != MB_STATUS_TOKEN_ID))) {
+        return "malformed 'token_id' filter (32 hex digits)";
+    }
+    if (k == MB_QUERY_OK && *v) {
+        sp->token_id = v;
+    }
     return NULL;
 }
 
@@ -154,6 +166,9 @@ const char *mb_status_params_query(apr_pool_t *p, const mb_status_params *sp)
     }
     if (sp->stream) {
         ADD(apr_pstrcat(p, "stream=", mb_url_escape(p, sp->stream), NULL));
+    }
+    if (sp->token_id) {
+        ADD(apr_pstrcat(p, "token_id=", sp->token_id, NULL));   /* hex */
     }
     if (sp->period != DEF_PERIOD) {
         ADD(apr_psprintf(p, "period=%d", sp->period));

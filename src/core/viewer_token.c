@@ -12,21 +12,38 @@
 #include <openssl/hmac.h>
 #include <string.h>
 
-#define DOMAIN "mb-viewer-1"
+#define DOMAIN "mb-viewer-2"
 #define MAC_LEN 32
-#define BODY_LEN (8 + MB_VIEWER_ID_LEN)
+#define BODY_LEN (8 + 8 + MB_VIEWER_ID_LEN)
 #define RAW_LEN (BODY_LEN + MAC_LEN)
 
-static void body_of(const mb_viewer_token *t, unsigned char *b)
+static void put_be64(unsigned char *b, apr_int64_t v)
 {
-    apr_uint64_t e = (apr_uint64_t)t->expires;
+    apr_uint64_t e = (apr_uint64_t)v;
     int i;
 
     for (i = 7; i >= 0; i--) {
         b[i] = (unsigned char)(e & 0xff);
         e >>= 8;
     }
-    memcpy(b + 8, t->id, MB_VIEWER_ID_LEN);
+}
+
+static apr_int64_t get_be64(const unsigned char *b)
+{
+    apr_uint64_t e = 0;
+    int i;
+
+    for (i = 0; i < 8; i++) {
+        e = (e << 8) | b[i];
+    }
+    return (apr_int64_t)e;
+}
+
+static void body_of(const mb_viewer_token *t, unsigned char *b)
+{
+    put_be64(b, t->expires);
+    put_be64(b + 8, t->issued);
+    memcpy(b + 16, t->id, MB_VIEWER_ID_LEN);
 }
 
 /* HMAC-SHA256(secret, DOMAIN NUL stream_id NUL body): 1, or 0 */
@@ -95,7 +112,7 @@ static int decode(const char *text, apr_size_t len, unsigned char *raw)
             != APR_SUCCESS || n != RAW_LEN) {
         return 0;
     }
-    /* the last character carries 2 unused bits: they must be zero */
+    /* the last character carries 4 unused bits: they must be zero */
     if (apr_encode_base64_binary(again, raw, RAW_LEN,
                                  APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING,
                                  &n) != APR_SUCCESS
@@ -107,14 +124,9 @@ static int decode(const char *text, apr_size_t len, unsigned char *raw)
 
 static void token_of(const unsigned char *raw, mb_viewer_token *out)
 {
-    apr_uint64_t e = 0;
-    int i;
-
-    for (i = 0; i < 8; i++) {
-        e = (e << 8) | raw[i];
-    }
-    out->expires = (apr_int64_t)e;
-    memcpy(out->id, raw + 8, MB_VIEWER_ID_LEN);
+    out->expires = get_be64(raw);
+    out->issued = get_be64(raw + 8);
+    memcpy(out->id, raw + 16, MB_VIEWER_ID_LEN);
 }
 
 int mb_viewer_token_parse(const char *text, apr_size_t len,

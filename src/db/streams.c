@@ -48,6 +48,8 @@ static const mb_dbd_stmt stream_stmts[] = {
     {"mb_stream_list_all_owner_after", LIST_SQL(" WHERE " OWNER " AND " AFTER)},
     {"mb_stream_count_live",
      "SELECT COUNT(*) FROM mb_stream WHERE is_live = 1 AND owner = %s"},
+    {"mb_stream_visibility",
+     "UPDATE mb_stream SET visibility = %s WHERE id = %s"},
     {NULL, NULL}};
 
 const char *mb_streams_require(cmd_parms *cmd)
@@ -176,6 +178,19 @@ int mb_stream_list(request_rec *r, ap_dbd_t *dbd, mb_stream_state state,
     return mb_dbd_rselect(r, dbd, "list of streams",
                           labels[state][owner != NULL][after != NULL], n, args,
                           stream_row, &c);
+}
+
+int mb_stream_set_visibility(request_rec *r, ap_dbd_t *dbd, const char *id,
+                             int is_private)
+{
+    const char *args[2];
+    int nrows = 0, rv;
+
+    args[0] = is_private ? "private" : "public";
+    args[1] = id;
+    rv = mb_dbd_rquery(r, dbd, "change of a stream's visibility",
+                       "mb_stream_visibility", 2, args, &nrows);
+    return rv == OK && nrows != 1 ? HTTP_NOT_FOUND : rv;
 }
 
 /* The one row of a COUNT(*). */

@@ -33,6 +33,10 @@ int mb_stream_get(request_rec *r, ap_dbd_t *dbd, const char *id,
                   mb_stream **out);
 int mb_stream_stop(request_rec *r, ap_dbd_t *dbd, const char *id,
                    apr_time_t when, int *nrows);
+/* Stream `id` made private (is_private 1) or public: OK, HTTP_NOT_FOUND
+ * (no such row) or HTTP_SERVICE_UNAVAILABLE (logged). */
+int mb_stream_set_visibility(request_rec *r, ap_dbd_t *dbd, const char *id,
+                             int is_private);
 /* Which streams a list holds: the live ones, the stopped ones (the
  * recordings), or all. */
 typedef enum {

@@ -30,6 +30,7 @@ typedef struct {
     apr_int64_t id, time_us, bytes;
     int auth, status;
     const char *method, *path, *stream, *user, *ip, *range, *ua;
+    const char *token_id;   /* the viewer link it was served through */
 } log_row;
 
 typedef struct {

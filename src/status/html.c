@@ -58,6 +58,19 @@ static const char *filter_link(request_rec *r, const status_data *d,
                        E(text), "</a>", NULL);
 }
 
+/* The token id of a row, as a link to the rows of that viewer link. */
+static const char *link_filter(request_rec *r, const status_data *d,
+                               const char *token_id)
+{
+    mb_status_params sp = d->sp;
+
+    sp.page = 1;
+    sp.json = 0;
+    sp.token_id = token_id;
+    return apr_pstrcat(r->pool, "<a href=\"", link_to(r, &sp), "\">",
+                       E(token_id), "</a>", NULL);
+}
+
 static const char *period_text(apr_pool_t *p, int minutes)
 {
     if (minutes % 1440 == 0) {
@@ -85,6 +98,8 @@ static void send_filters(request_rec *r, const status_data *d)
                "value=\"%s\"></label>", E(d->sp.user));
     ap_rprintf(r, "<label>Stream<input name=\"stream\" size=\"36\" "
                "value=\"%s\"></label>", E(d->sp.stream));
+    ap_rprintf(r, "<label>Link<input name=\"token_id\" size=\"32\" "
+               "value=\"%s\"></label>", E(d->sp.token_id));
     ap_rputs("<label>Period<select name=\"period\">", r);
     for (i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
         found |= periods[i] == d->sp.period;
@@ -182,7 +197,7 @@ static void send_log(request_rec *r, const status_data *d)
 
     sp.json = 0;
     ap_rprintf(r, "<section id=\"log\"><h2>Recent requests</h2>");
-    if (d->sp.path || d->sp.user || d->sp.stream) {
+    if (d->sp.path || d->sp.user || d->sp.stream || d->sp.token_id) {
         ap_rputs("<p id=\"active-filters\">Showing only", r);
         if (d->sp.path) {
             ap_rprintf(r, " path <b>%s</b>", E(d->sp.path));
@@ -193,12 +208,15 @@ static void send_log(request_rec *r, const status_data *d)
         if (d->sp.stream) {
             ap_rprintf(r, " stream <b>%s</b>", E(d->sp.stream));
         }
+        if (d->sp.token_id) {
+            ap_rprintf(r, " viewer link <b>%s</b>", E(d->sp.token_id));
+        }
         ap_rputs(".</p>", r);
     }
     ap_rputs("<table id=\"log-table\"><thead><tr><th>Time (UTC)</th>"
              "<th>Method</th><th>Path</th><th>Stream</th><th>User</th>"
              "<th>Client</th><th>Range</th><th>Status</th><th>Bytes</th>"
-             "<th>User agent</th></tr></thead><tbody>", r);
+             "<th>User agent</th><th>Link</th></tr></thead><tbody>", r);
     for (i = 0; i < d->log->nelts; i++) {
         const log_row *l = &((const log_row *)d->log->elts)[i];
 
@@ -206,7 +224,7 @@ static void send_log(request_rec *r, const status_data *d)
                    "<td class=\"path\">%s</td><td>%s</td><td>%s</td>"
                    "<td>%s</td><td>%s</td><td class=\"n\">%d</td>"
                    "<td class=\"n\">%" APR_INT64_T_FMT "</td>"
-                   "<td class=\"ua\">%s</td></tr>",
+                   "<td class=\"ua\">%s</td><td class=\"link\">%s</td></tr>",
                    mb_time_pformat(r->pool, l->time_us), E(l->method),
                    filter_link(r, d, l->path ? l->path : "", NULL, NULL,
                                l->path ? l->path : ""),
@@ -215,10 +233,12 @@ static void send_log(request_rec *r, const status_data *d)
                              : "<span class=\"muted\">-</span>",
                    l->user ? filter_link(r, d, NULL, l->user, NULL, l->user)
                            : "<span class=\"muted\">anonymous</span>",
-                   E(l->ip), E(l->range), l->status, l->bytes, E(l->ua));
+                   E(l->ip), E(l->range), l->status, l->bytes, E(l->ua),
+                   l->token_id ? link_filter(r, d, l->token_id)
+                               : "<span class=\"muted\">-</span>");
     }
     if (d->log->nelts == 0) {
-        ap_rputs("<tr><td colspan=\"10\" class=\"muted\">No request."
+        ap_rputs("<tr><td colspan=\"11\" class=\"muted\">No request."
                  "</td></tr>", r);
     }
     ap_rputs("</tbody></table><nav class=\"pages\">", r);

@@ -24,6 +24,7 @@ int mb_status_send_json(status_data *d)
     mb_json_set_str(o, "path", d->sp.path);
     mb_json_set_str(o, "user", d->sp.user);
     mb_json_set_str(o, "stream", d->sp.stream);
+    mb_json_set_str(o, "token_id", d->sp.token_id);
 
     o = mb_json_set_object(root, "live");
     mb_json_set_int(o, "minutes", d->sp.live);
@@ -92,6 +93,7 @@ int mb_status_send_json(status_data *d)
         mb_json_set_int(w, "status", l->status);
         mb_json_set_int(w, "bytes", l->bytes);
         mb_json_set_str(w, "user_agent", l->ua);
+        mb_json_set_str(w, "token_id", l->token_id);
     }
 
     if ((text = mb_json_dump_flags(p, root, MB_JSON_ASCII, &len)) == NULL) {

@@ -25,7 +25,8 @@ APLOG_USE_MODULE(broadcast);
 #define VIEWER "COALESCE('u:' || user_name, 'a:' || client_ip)"
 #define FILTERS                                                           \
     "(%s IS NULL OR path = %s) AND (%s IS NULL OR user_name = %s) "      \
-    "AND (%s IS NULL OR stream_id = %s)"
+    "AND (%s IS NULL OR stream_id = %s) "                                \
+    "AND (%s IS NULL OR token_id = %s)"
 
 static const mb_dbd_stmt status_stmts[] = {
     { MB_SQL_WATCH_TOTALS,
@@ -43,7 +44,7 @@ static const mb_dbd_stmt status_stmts[] = {
     { MB_SQL_WATCH_RECENT,
       "SELECT id, time_us, method, path, stream_id, user_name, "
       "authenticated, client_ip, range_header, status, bytes_sent, "
-      "user_agent FROM watch_log WHERE " FILTERS " "
+      "user_agent, token_id FROM watch_log WHERE " FILTERS " "
       "ORDER BY time_us DESC, id DESC LIMIT %d OFFSET %d" },
     { MB_SQL_WATCH_VIEWERS,
       "SELECT stream_id, COUNT(DISTINCT " VIEWER "), COUNT(*) "
@@ -85,13 +86,13 @@ static int select_rows(status_data *d, const char *label, int n,
     return OK;
 }
 
-/* The arguments of a statement: `lead` numbers, then the three filters
+/* The arguments of a statement: `lead` numbers, then the four filters
  * (each twice), then `trail` numbers. */
 static const char **filter_args(status_data *d, int lead_n,
                                 const char *lead, int trail_n,
                                 const char *t1, const char *t2)
 {
-    const char **a = apr_palloc(d->r->pool, sizeof(*a) * 9);
+    const char **a = apr_palloc(d->r->pool, sizeof(*a) * 11);
     int i = 0;
 
     if (lead_n) {
@@ -103,6 +104,8 @@ static const char **filter_args(status_data *d, int lead_n,
     a[i++] = d->sp.user;
     a[i++] = d->sp.stream;
     a[i++] = d->sp.stream;
+    a[i++] = d->sp.token_id;
+    a[i++] = d->sp.token_id;
     if (trail_n) {
         a[i++] = t1;
         a[i++] = t2;
@@ -174,6 +177,8 @@ static int log_row_of(void *baton, const apr_dbd_driver_t *drv,
     l->status = (int)num(ENTRY(9));
     l->bytes = num(ENTRY(10));
     l->ua = str(p, ENTRY(11));
+    /* no link: NULL (which the pgsql driver may hand over as "") */
+    l->token_id = ENTRY(12) && *ENTRY(12) ? str(p, ENTRY(12)) : NULL;
     return 0;
 }
 
@@ -248,10 +253,10 @@ int mb_status_load(status_data *d)
     since =
         apr_psprintf(p, "%" APR_INT64_T_FMT, d->now - d->sp.period * MINUTE_US);
     d->top = apr_array_make(p, 20, sizeof(top_row));
-    if (select_rows(d, MB_SQL_WATCH_TOTALS, 7,
+    if (select_rows(d, MB_SQL_WATCH_TOTALS, 9,
                     filter_args(d, 1, since, 0, NULL, NULL),
                     totals_row) != OK ||
-        select_rows(d, MB_SQL_WATCH_TOP, 7,
+        select_rows(d, MB_SQL_WATCH_TOP, 9,
                     filter_args(d, 1, since, 0, NULL, NULL),
                     top_row_of) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
@@ -261,14 +266,14 @@ int mb_status_load(status_data *d)
     d->chart_first = now_min - d->sp.chart + 1;
     d->chart = apr_pcalloc(p, sizeof(*d->chart) * d->sp.chart);
     since = apr_psprintf(p, "%" APR_INT64_T_FMT, d->chart_first * MINUTE_US);
-    if (select_rows(d, MB_SQL_WATCH_CHART, 7,
+    if (select_rows(d, MB_SQL_WATCH_CHART, 9,
                     filter_args(d, 1, since, 0, NULL, NULL), chart_row) != OK) {
         return HTTP_SERVICE_UNAVAILABLE;
     }
 
     /* the recent log, one row more than a page to know if there is more */
     d->log = apr_array_make(p, d->sp.per_page, sizeof(log_row));
-    if (select_rows(d, MB_SQL_WATCH_RECENT, 8,
+    if (select_rows(d, MB_SQL_WATCH_RECENT, 10,
                     filter_args(d, 0, NULL, 1, apr_itoa(p, d->sp.per_page + 1),
                                 apr_itoa(p, (d->sp.page - 1) * d->sp.per_page)),
                     log_row_of) != OK) {

@@ -5,6 +5,7 @@
  */
 #include "viewer/viewer.h"
 #include "db/viewer_links.h"
+#include "mb_number.h"
 #include "mb_secret.h"
 
 #include <apr_strings.h>
@@ -67,5 +68,20 @@ const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
         return apr_pstrcat(cmd->pool, cmd->cmd->name,
                            ": public or private, not '", arg, "'", NULL);
     }
+    return NULL;
+}
+
+const char *mb_cmd_revocation_cache(cmd_parms *cmd, void *dcfg,
+                                    const char *arg)
+{
+    mb_dir_conf *conf = dcfg;
+    apr_int64_t v;
+
+    if (mb_int_parse(arg, 0, 3600, &v) != 0) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                           ": a number of seconds from 0 to 3600, not '",
+                           arg, "'", NULL);
+    }
+    conf->viewer.revocation_cache = (int)v;
     return NULL;
 }

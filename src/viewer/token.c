@@ -16,21 +16,22 @@ APLOG_USE_MODULE(broadcast);
 
 #define NOTE_CHECKED "mb-viewer-checked"
 
-/* A valid token: MB_VIEWER_VALID unless its link is revoked. */
+/* A valid token: MB_VIEWER_VALID unless its link is revoked, alone or
+ * with all the links of the stream issued up to some time. */
 static mb_viewer_e not_revoked(request_rec *r, const char *id,
-                               const char *token_id)
+                               const mb_viewer_token *t)
 {
-    ap_dbd_t *dbd = mb_dbd_acquire(r);
-    int revoked = 0;
+    const char *token_id = mb_viewer_token_id_hex(r->pool, t);
+    mb_viewer_revocation rev;
 
-    if (dbd == NULL ||
-        mb_viewer_link_revoked(r, dbd, id, token_id, &revoked) != OK) {
+    if (mb_viewer_revocation_of(r, id, token_id, &rev) != OK) {
         return MB_VIEWER_UNAVAILABLE;   /* logged by the db layer */
     }
-    if (revoked) {
+    if (rev.revoked || t->issued <= rev.all_before) {
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       MBLOGNO(3306) "viewer link %s to stream %s refused: "
-                      "revoked", token_id, id);
+                      "revoked%s", token_id, id,
+                      rev.revoked ? "" : " (all the links issued before)");
         return MB_VIEWER_REFUSED;
     }
     apr_table_setn(r->notes, MB_NOTE_TOKEN_ID, token_id);
@@ -60,7 +61,7 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
     }
     else if (mb_viewer_token_verify(tok, len, id, conf->viewer.secrets, 2,
                                     apr_time_sec(apr_time_now()), &t)) {
-        v = not_revoked(r, id, mb_viewer_token_id_hex(r->pool, &t));
+        v = not_revoked(r, id, &t);
     }
     else {
         /* expired, tampered, another stream's: one answer, one message */
@@ -87,6 +88,7 @@ const char *mb_viewer_mint(request_rec *r, const mb_viewer_conf *c,
         return NULL;
     }
     t.expires = expires;
+    t.issued = apr_time_now();
     if ((rv = apr_generate_random_bytes(t.id, sizeof(t.id))) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, rv, r,
                       MBLOGNO(3302) "no random bytes for a viewer token");

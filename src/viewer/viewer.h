@@ -9,6 +9,7 @@
 #define MB_VIEWER_H
 
 #include "config/dirconf.h"
+#include "db/viewer_links.h"
 
 /* ---- the directives (src/viewer/directives.c) -------------------------- */
 
@@ -16,6 +17,8 @@ const char *mb_cmd_viewer_secret(cmd_parms *cmd, void *dcfg,
                                  const char *current, const char *previous);
 const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
                                       const char *arg);
+const char *mb_cmd_revocation_cache(cmd_parms *cmd, void *dcfg,
+                                    const char *arg);
 
 /* (Each directive's name and handler share a line, and its flags the line
  * of its data pointer, as t/docs/directives.t reads them.) */
@@ -28,7 +31,11 @@ const char *mb_cmd_default_visibility(cmd_parms *cmd, void *dcfg,
     AP_INIT_TAKE1("BroadcastDefaultVisibility", mb_cmd_default_visibility,   \
                   NULL, RSRC_CONF | ACCESS_CONF,                             \
                   "public (default) or private: the visibility of a stream " \
-                  "started without a visibility parameter")
+                  "started without a visibility parameter"),           \
+    AP_INIT_TAKE1("BroadcastViewerRevocationCache", mb_cmd_revocation_cache, \
+                  NULL, RSRC_CONF | ACCESS_CONF,                             \
+                  "seconds (default 5, 0 = none) a process reuses what it "  \
+                  "read of a viewer link's revocation")
 
 /* ---- tokens of requests (src/viewer/token.c) --------------------------- */
 
@@ -46,7 +53,8 @@ typedef enum {
 
 /* The token in r's path, checked against stream `id` with the secrets of
  * r's location, then against the revoked links in the database (read on
- * every request through a link, no cache).  Computed once per request (the Require provider and the
+ * every request through a link, or within BroadcastViewerRevocationCache
+ * from this process's cache).  Computed once per request (the Require provider and the
  * handler both ask); a refusal is logged once, at info, without the token.
  * A valid token's id is in r->notes MB_NOTE_TOKEN_ID (the watch log
  * records it). */
@@ -59,5 +67,17 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id);
 const char *mb_viewer_mint(request_rec *r, const mb_viewer_conf *c,
                            const char *id, apr_int64_t expires,
                            const char **token_id);
+
+/* ---- the revocations a process read (src/viewer/revocations.c) --------- */
+
+/* The child's cache (hook child_init). */
+void mb_viewer_child_init(apr_pool_t *pchild, server_rec *s);
+
+/* The revocation of link `token_id` of stream `id`, from this process's
+ * cache when it read it less than BroadcastViewerRevocationCache seconds
+ * ago, else from the database: OK with *out, or HTTP_SERVICE_UNAVAILABLE
+ * (logged). */
+int mb_viewer_revocation_of(request_rec *r, const char *id,
+                            const char *token_id, mb_viewer_revocation *out);
 
 #endif /* MB_VIEWER_H */

@@ -13,6 +13,7 @@ use MB::Live qw(start_stream stop_stream ffmpeg_push playlist_uris live_dir);
 use MB::Test qw(slurp);
 use MB::Watch qw(watch_request sql_rows wait_count quote);
 use Digest::SHA qw(hmac_sha256);
+use Time::HiRes ();
 use MIME::Base64 qw(encode_base64url);
 
 my ($engine, $port) = @{ (engines())[0] };
@@ -22,10 +23,11 @@ my ($SECRET, $OLD) = (secret('viewer-secret'), secret('viewer-secret-old'));
 
 # a token as include/mb_viewer_token.h writes it
 sub sign {
-    my ($secret, $id, $expires, $tid) = @_;
+    my ($secret, $id, $expires, $tid, $issued) = @_;
     $tid //= pack 'C16', map { int rand 256 } 1 .. 16;
-    my $body = pack('Q>', $expires) . $tid;
-    my $mac = hmac_sha256("mb-viewer-1\0$id\0$body", $secret);
+    $issued //= int(Time::HiRes::time() * 1e6);
+    my $body = pack('Q>', $expires) . pack('Q>', $issued) . $tid;
+    my $mac = hmac_sha256("mb-viewer-2\0$id\0$body", $secret);
     return encode_base64url($body . $mac);
 }
 sub get { my ($path) = @_; api(port => $port, path => $path) }
@@ -43,7 +45,7 @@ is ffmpeg_push($H, seconds => 4, wait => 1, dir => live_dir($id)), 0, 'ffmpeg pu
 my $r = link_of($id, lifetime => 600, label => 'for the team');
 is $r->code, 200, 'the owner gets a viewer link' or diag $r->content;
 my $L = $r->{json};
-like $L->{url}, qr{^\Q$base\E/live/t/[A-Za-z0-9_-]{75}/\Q$id\E/$}, 'url: /live/t/<token>/<id>/';
+like $L->{url}, qr{^\Q$base\E/live/t/[A-Za-z0-9_-]{86}/\Q$id\E/$}, 'url: /live/t/<token>/<id>/';
 like $L->{token_id}, qr/^[0-9a-f]{32}$/, 'token_id: 32 hex digits';
 like $L->{expires}, qr/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'expires: YYYY-MM-DD HH:MM:SS';
 is $L->{label}, 'for the team', 'the label comes back';
@@ -55,7 +57,9 @@ my ($token) = $L->{url} =~ m{/t/([^/]+)/};
     ok abs($t - (time + 600)) < 120, 'expires is lifetime seconds from now';
     my $raw = MIME::Base64::decode_base64url($token);
     is unpack('Q>', substr($raw, 0, 8)), $t, 'the token carries that expiry';
-    is unpack('H*', substr($raw, 8, 16)), $L->{token_id}, '... and the token id';
+    my $issued = unpack('Q>', substr($raw, 8, 8)) / 1e6;
+    ok abs($issued - time) < 120, '... its issue time (microseconds)';
+    is unpack('H*', substr($raw, 16, 16)), $L->{token_id}, '... and the token id';
 }
 
 is link_of($id, user => 'bob')->code, 403, 'another user gets no link';
@@ -92,7 +96,7 @@ my %bad = (
     'an altered link'          => $altered,
     'another stream\'s link'   => $other,
     'a link of unknown secret' => sign('not-the-secret-of-this-server', $id, time + 600),
-    'a cut link'               => substr($token, 0, 74),
+    'a cut link'               => substr($token, 0, 85),
 );
 my %bodies;
 for my $what (sort keys %bad) {

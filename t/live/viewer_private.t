@@ -59,7 +59,7 @@ $r = api(port => $port, method => 'POST', user => 'alice', path => "/private/$id
          body => form(lifetime => 900));
 is $r->code, 200, 'the owner gets a link';
 my $url = $r->{json}{url};
-like $url, qr{^\Q$base\E/live-private/t/[A-Za-z0-9_-]{75}/\Q$id\E/$}, '... under /live-private';
+like $url, qr{^\Q$base\E/live-private/t/[A-Za-z0-9_-]{86}/\Q$id\E/$}, '... under /live-private';
 (my $path = $url) =~ s{^\Q$base\E}{};
 my $pl = get("${path}index.m3u8");
 is $pl->code, 200, 'with the link: the playlist';

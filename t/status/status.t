@@ -81,7 +81,8 @@ for my $engine (engines()) {
        "$engine: a stopped stream is not live";
     is $d->{live}{error}, undef, "$engine: no error reading streams";
     is_deeply $d->{filters}, { path => undef, user => undef,
-                               stream => $live }, "$engine: filters echoed";
+                               stream => $live, token_id => undef },
+              "$engine: filters echoed";
     is_deeply [ @{ $d->{period} }{qw(requests viewers bytes)} ], [ 3, 2, 300 ],
        "$engine: totals of the period";
     is_deeply $d->{period}{most_watched},

@@ -106,6 +106,7 @@ static void viewer_set(mb_viewer_conf *c)
     c->secrets[0] = "new";
     c->secrets[1] = "old";
     c->default_visibility = MB_VIEWER_PRIVATE;
+    c->revocation_cache = 0;
 }
 
 int main(void)
@@ -239,6 +240,11 @@ int main(void)
            "viewer: both secrets of BroadcastViewerSecret from one section");
         ok(mb_viewer_default_visibility(&base) == MB_VIEWER_PUBLIC,
            "BroadcastDefaultVisibility public");
+        ok(mb_viewer_revocation_cache(&base) == 5,
+           "BroadcastViewerRevocationCache 5 (seconds)");
+        base.revocation_cache = 0;
+        ok(mb_viewer_revocation_cache(&base) == 0,
+           "BroadcastViewerRevocationCache 0: no cache");
     }
     {
         mb_video_conf base, add, out;

@@ -35,7 +35,7 @@ int main(void)
     err = mb_status_params_parse(p, NULL, &sp);
     ok(err == NULL && !sp.json && sp.page == 1 && sp.per_page == 50
        && sp.period == 1440 && sp.chart == 60 && sp.live == 5 && !sp.path
-       && !sp.user && !sp.stream, "defaults");
+       && !sp.user && !sp.stream && !sp.token_id, "defaults");
     ok(strcmp(mb_status_params_query(p, &sp), "") == 0, "defaults: no query");
 
     err = mb_status_params_parse(p, "format=json&path=movies%2Fa.mp4&user=alice"
@@ -96,6 +96,23 @@ int main(void)
     err = mb_status_params_parse(p, apr_pstrcat(p, "path=", longv + 904, NULL),
                                  &sp);
     ok(err == NULL && strlen(sp.path) == 4095, "a 4095-byte path is fine");
+
+    /* a viewer link's token id: 32 lowercase hex digits */
+    err = mb_status_params_parse(p, "token_id=0123456789abcdef0123456789abcdef"
+                                 "&user=bob", &sp);
+    ok(err == NULL && sp.token_id
+       && !strcmp(sp.token_id, "0123456789abcdef0123456789abcdef"),
+       "token_id read");
+    ok(!strcmp(mb_status_params_query(p, &sp),
+               "?user=bob&token_id=0123456789abcdef0123456789abcdef"),
+       "query reproduces token_id (got %s)", mb_status_params_query(p, &sp));
+    err = mb_status_params_parse(p, "token_id=", &sp);
+    ok(err == NULL && !sp.token_id, "token_id empty: no filter");
+    bad(p, "token_id=0123456789abcdef0123456789abcde", "token_id");
+    bad(p, "token_id=0123456789abcdef0123456789abcdef0", "token_id");
+    bad(p, "token_id=0123456789ABCDEF0123456789ABCDEF", "token_id");
+    bad(p, "token_id=0123456789abcdef0123456789abcdeg", "token_id");
+    bad(p, "token_id=%", "token_id");
 
 
     dur(p, -5, "0s");

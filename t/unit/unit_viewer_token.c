@@ -30,6 +30,7 @@ int main(void)
     apr_initialize();
     apr_pool_create(&p, NULL);
     t.expires = exp;
+    t.issued = (apr_int64_t)1800000000 * 1000000 + 123456;
     for (i = 0; i < MB_VIEWER_ID_LEN; i++) {
         t.id[i] = (unsigned char)(0xf0 + i);
     }
@@ -40,8 +41,10 @@ int main(void)
     ok(tok && strspn(tok, b64url) == strlen(tok),
        "base64url only: safe in a URL path segment");
     ok(mb_viewer_token_verify(tok, strlen(tok), ID, one, 1, exp - 1, &got)
-           && got.expires == exp && !memcmp(got.id, t.id, MB_VIEWER_ID_LEN),
-       "valid one second before its expiry, expiry and id read back");
+           && got.expires == exp && got.issued == t.issued
+           && !memcmp(got.id, t.id, MB_VIEWER_ID_LEN),
+       "valid one second before its expiry, expiry, issue time and id read "
+       "back");
     ok(!mb_viewer_token_verify(tok, strlen(tok), ID, one, 1, exp, &got),
        "refused at its expiry");
     ok(!mb_viewer_token_verify(tok, strlen(tok), ID, one, 1, exp + 86400,
@@ -65,7 +68,7 @@ int main(void)
                                &got), "a cut token is refused");
 
     /* every character changed to every other: refused (the last character
-     * carries 2 unused bits, a spelling that keeps the bytes is refused too) */
+     * carries 4 unused bits, a spelling that keeps the bytes is refused too) */
     bad = apr_pstrdup(p, tok);
     for (i = 0; i < MB_VIEWER_TOKEN_LEN; i++) {
         const char *c;
@@ -98,6 +101,10 @@ int main(void)
     ok(strcmp(mb_viewer_token_make(p, "current-secret", ID, &t), tok) != 0,
        "another expiry, another token");
     t.expires = exp;
+    t.issued++;
+    ok(strcmp(mb_viewer_token_make(p, "current-secret", ID, &t), tok) != 0,
+       "another issue time (one microsecond later), another token");
+    t.issued--;
     ok(mb_viewer_token_make(p, "", ID, &t) == NULL, "no token from an empty secret");
     ok(mb_viewer_token_make(p, "s",
                             "an-id-longer-than-sixty-four-bytes-is-no-stream-id-"

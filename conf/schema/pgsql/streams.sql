@@ -41,10 +41,12 @@ CREATE INDEX IF NOT EXISTS mb_stream_token
     ON mb_stream (upload_token_hash);
 
 -- Viewer links revoked before they expire (POST <api>/<id>/viewer-link/
--- revoke): read on every request through a link (src/db/viewer_links.c).
+-- revoke): read by requests through a link (src/db/viewer_links.c; kept
+-- BroadcastViewerRevocationCache seconds per process).  token_id '*':
+-- every link of the stream issued up to revoked_us (revoke all=1).
 CREATE TABLE IF NOT EXISTS mb_viewer_revoked (
     stream_id  CHAR(36) NOT NULL,
-    token_id   CHAR(32) NOT NULL,   -- the link's token id, never the token
+    token_id   CHAR(32) NOT NULL,   -- the link's token id (never the token), or '*'
     revoked_us BIGINT   NOT NULL,   -- microseconds since the epoch
     PRIMARY KEY (stream_id, token_id)
 );
