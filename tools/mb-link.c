@@ -219,6 +219,7 @@ int main(int argc, const char *const *argv)
             return fail("--stream: the stream's id (a UUID)");
         }
         t.expires = expires;
+        t.issued = apr_time_now();     /* "revoke all" compares it */
         if (apr_generate_random_bytes(t.id, sizeof(t.id)) != APR_SUCCESS) {
             return fail("no random bytes");
         }
