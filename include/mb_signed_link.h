@@ -27,6 +27,8 @@
 
 #include <apr_pools.h>
 
+#include "mb_hmac_key.h"
+
 #define MB_SIGNED_ID_LEN 8         /* bytes of a link's id (16 hex digits) */
 #define MB_SIGNED_TOKEN_LEN 67     /* characters of a token's text         */
 #define MB_SIGNED_MAX_PATH 4096    /* longest path or prefix               */
@@ -38,15 +40,6 @@ typedef struct {
     unsigned char id[MB_SIGNED_ID_LEN];
 } mb_signed_link;
 
-/* A secret made ready for signing: OpenSSL's HMAC-SHA256 context keyed
- * with it, made once (at startup) and copied for each link, so that a
- * check costs one short HMAC, not a lookup of the algorithm and a key
- * setup.  Freed with the pool.  Read-only once made: threads share it. */
-typedef struct mb_signed_key mb_signed_key;
-
-/* The key of `secret` (not empty), or NULL when OpenSSL fails. */
-const mb_signed_key *mb_signed_key_make(apr_pool_t *p, const char *secret);
-
 /* Is `path` a normalized absolute URL path: starts with '/', no empty,
  * "." or ".." segment, no '%' (a doubly encoded name), backslash or
  * control character, at most MB_SIGNED_MAX_PATH bytes?  1 or 0. */
@@ -56,7 +49,7 @@ int mb_signed_path_ok(const char *path);
  * `expires`, with the id `id` (MB_SIGNED_ID_LEN bytes), with `key`.
  * NULL for a bad prefix or expiry, or when OpenSSL fails.
  * l->prefix_len is set from the prefix. */
-const char *mb_signed_link_make(apr_pool_t *p, const mb_signed_key *key,
+const char *mb_signed_link_make(apr_pool_t *p, const mb_hmac_key *key,
                                 const char *prefix, apr_int64_t expires,
                                 const unsigned char *id, mb_signed_link *l);
 
@@ -66,7 +59,7 @@ const char *mb_signed_link_make(apr_pool_t *p, const mb_signed_key *key,
  * alike (malformed, altered, expired, another path, a path that is not
  * normalized). */
 int mb_signed_link_verify(const char *text, apr_size_t len, const char *path,
-                          const mb_signed_key *const *keys, int nkeys,
+                          const mb_hmac_key *const *keys, int nkeys,
                           apr_int64_t now, mb_signed_link *out);
 
 /* Parse only (no signature check): 1 and *out filled when `text` has a

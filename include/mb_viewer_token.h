@@ -23,6 +23,8 @@
 #include <apr_pools.h>
 #include <apr_time.h>
 
+#include "mb_hmac_key.h"
+
 #define MB_VIEWER_ID_LEN 16   /* bytes of a token id (32 hex digits)  */
 #define MB_VIEWER_TOKEN_LEN 86 /* characters of a token's text        */
 #define MB_VIEWER_MAX_SECRETS 2
@@ -34,18 +36,18 @@ typedef struct {
 } mb_viewer_token;
 
 /* The text of the token for `stream_id` with t's expiry, issue time and
- * id, signed
- * with `secret` (NUL-terminated, not empty).  NULL when OpenSSL fails. */
-const char *mb_viewer_token_make(apr_pool_t *p, const char *secret,
+ * id, signed with `key` (the secret keyed by mb_hmac_key_make).  NULL for
+ * a NULL key, a stream id over 64 bytes, or when OpenSSL fails. */
+const char *mb_viewer_token_make(apr_pool_t *p, const mb_hmac_key *key,
                                  const char *stream_id,
                                  const mb_viewer_token *t);
 
 /* Is `text` (len bytes, not NUL-terminated) a valid token of `stream_id`
- * at `now` (seconds) under one of the nsecrets `secrets` (NULL entries are
+ * at `now` (seconds) under one of the nkeys `keys` (NULL entries are
  * skipped)?  1 and *out filled, or 0 for every refusal alike. */
 int mb_viewer_token_verify(const char *text, apr_size_t len,
                            const char *stream_id,
-                           const char *const *secrets, int nsecrets,
+                           const mb_hmac_key *const *keys, int nkeys,
                            apr_int64_t now, mb_viewer_token *out);
 
 /* Parse only (no signature check): 1 and *out filled when `text` has a

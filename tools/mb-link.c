@@ -129,6 +129,7 @@ int main(int argc, const char *const *argv)
         {NULL, 0, 0, NULL}};
     const char *secret_spec = NULL, *base = NULL, *prefix = NULL;
     const char *stream = NULL, *arg, *secret = NULL, *why, *bp, *tok;
+    const mb_hmac_key *key;
     apr_int64_t lifetime = 3600, expires = -1;
     apr_pool_t *p;
     apr_getopt_t *g;
@@ -185,6 +186,9 @@ int main(int argc, const char *const *argv)
     if (expires < 0) {
         expires = apr_time_sec(apr_time_now()) + lifetime;
     }
+    if ((key = mb_hmac_key_make(p, secret)) == NULL) {
+        return fail("cannot make an HMAC-SHA256 key (OpenSSL)");
+    }
 
     if (video) {
         unsigned char id[MB_SIGNED_ID_LEN];
@@ -197,11 +201,6 @@ int main(int argc, const char *const *argv)
         }
         if (apr_generate_random_bytes(id, sizeof(id)) != APR_SUCCESS) {
             return fail("no random bytes");
-        }
-        const mb_signed_key *key = mb_signed_key_make(p, secret);
-
-        if (key == NULL) {
-            return fail("cannot make an HMAC-SHA256 key (OpenSSL)");
         }
         tok = mb_signed_link_make(p, key, prefix, expires, id, &l);
         if (tok == NULL) {
@@ -223,7 +222,7 @@ int main(int argc, const char *const *argv)
         if (apr_generate_random_bytes(t.id, sizeof(t.id)) != APR_SUCCESS) {
             return fail("no random bytes");
         }
-        if ((tok = mb_viewer_token_make(p, secret, stream, &t)) == NULL) {
+        if ((tok = mb_viewer_token_make(p, key, stream, &t)) == NULL) {
             return fail("cannot sign (OpenSSL)");
         }
         return print(apr_pstrcat(p, trimmed(p, base), "/t/", tok, "/",

@@ -42,7 +42,7 @@ int mb_api_viewer_link(request_rec *r, const mb_api_conf *c, const char *id)
 
     /* either storage: broadcast-live checks the link before it serves the
      * files from here or from the bucket (src/live/handler.c) */
-    if (dc->viewer.secrets[0] == NULL) {
+    if (dc->viewer.keys[0] == NULL) {
         return mb_api_misconfigured(r, "viewer links need "
                                        "BroadcastViewerSecret");
     }

@@ -13,10 +13,10 @@ typedef struct {
     const char *root_real;    /* its canonical path, when it exists      */
     const char *path_param;   /* BroadcastPathParam (NULL: not set)      */
     apr_off_t max_chunk;      /* BroadcastMaxChunk (MB_UNSET), 0: no cap */
-    /* BroadcastVideoSecret, resolved and keyed (include/mb_signed_link.h):
+    /* BroadcastVideoSecret, resolved and keyed (include/mb_hmac_key.h):
      * [0] the current secret, [1] (or NULL) the previous one, still
      * accepted; keys[0] NULL: not set (no signed links) */
-    const struct mb_signed_key *keys[2];
+    const struct mb_hmac_key *keys[2];
 } mb_video_conf;
 
 void mb_video_conf_init(mb_video_conf *c);

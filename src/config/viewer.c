@@ -10,7 +10,7 @@
 
 void mb_viewer_conf_init(mb_viewer_conf *c)
 {
-    c->secrets[0] = c->secrets[1] = NULL;
+    c->keys[0] = c->keys[1] = NULL;
     c->default_visibility = MB_UNSET;
     c->revocation_cache = MB_UNSET;
 }
@@ -19,10 +19,10 @@ void mb_viewer_conf_merge(mb_viewer_conf *c, const mb_viewer_conf *base,
                           const mb_viewer_conf *add)
 {
     /* the two secrets go together: an inner directive replaces both */
-    const mb_viewer_conf *from = add->secrets[0] != NULL ? add : base;
+    const mb_viewer_conf *from = add->keys[0] != NULL ? add : base;
 
-    c->secrets[0] = from->secrets[0];
-    c->secrets[1] = from->secrets[1];
+    c->keys[0] = from->keys[0];
+    c->keys[1] = from->keys[1];
     c->default_visibility = MB_PICK_SET(base, add, default_visibility);
     c->revocation_cache = MB_PICK_SET(base, add, revocation_cache);
 }

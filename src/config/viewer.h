@@ -15,9 +15,10 @@
 #define MB_VIEWER_PRIVATE 1
 
 typedef struct {
-    /* BroadcastViewerSecret, resolved: [0] signs new links, [1] (or NULL)
-     * is still accepted; secrets[0] NULL: not set */
-    const char *secrets[2];
+    /* BroadcastViewerSecret, resolved and keyed (include/mb_hmac_key.h):
+     * [0] signs new links, [1] (or NULL) is still accepted; keys[0] NULL:
+     * not set */
+    const struct mb_hmac_key *keys[2];
     int default_visibility;    /* BroadcastDefaultVisibility (MB_UNSET) */
     int revocation_cache;      /* BroadcastViewerRevocationCache, seconds
                                   (MB_UNSET) */

@@ -1,7 +1,8 @@
 /*
  * signed_link.c -- signed links for video on demand (see
  * include/mb_signed_link.h): made and verified with OpenSSL's
- * HMAC-SHA256 (EVP_MAC, keyed once per secret), written in base64url by APR.
+ * HMAC-SHA256 (keyed once per secret: include/mb_hmac_key.h), written in
+ * base64url by APR.
  */
 #include "mb_signed_link.h"
 
@@ -9,13 +10,10 @@
 #include <apr_escape.h>
 #include <apr_strings.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/core_names.h>
-#include <openssl/params.h>
 #include <string.h>
 
 #define DOMAIN "mb-signed-1"
-#define MAC_LEN 32
+#define MAC_LEN MB_HMAC_LEN
 #define BODY_LEN (8 + 2 + MB_SIGNED_ID_LEN)
 #define RAW_LEN (BODY_LEN + MAC_LEN)
 #define B64URL_FLAGS (APR_ENCODE_BASE64URL | APR_ENCODE_NOPADDING)
@@ -77,67 +75,18 @@ static void link_of(const unsigned char *raw, mb_signed_link *out)
     memcpy(out->id, raw + 10, MB_SIGNED_ID_LEN);
 }
 
-struct mb_signed_key {
-    EVP_MAC_CTX *ctx;           /* keyed, never updated: copied per use */
-};
-
-static apr_status_t key_free(void *data)
-{
-    EVP_MAC_CTX_free(((mb_signed_key *)data)->ctx);
-    return APR_SUCCESS;
-}
-
-const mb_signed_key *mb_signed_key_make(apr_pool_t *p, const char *secret)
-{
-    mb_signed_key *k;
-    EVP_MAC *mac;
-    OSSL_PARAM params[2];
-
-    if (secret == NULL || *secret == '\0'
-        || (mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL) {
-        return NULL;
-    }
-    k = apr_pcalloc(p, sizeof(*k));
-    k->ctx = EVP_MAC_CTX_new(mac);
-    EVP_MAC_free(mac);          /* the context keeps its own reference */
-    if (k->ctx == NULL) {
-        return NULL;
-    }
-    apr_pool_cleanup_register(p, k, key_free, apr_pool_cleanup_null);
-    params[0] = OSSL_PARAM_construct_utf8_string("digest", "SHA256", 0);
-    params[1] = OSSL_PARAM_construct_end();
-    if (!EVP_MAC_init(k->ctx, (const unsigned char *)secret, strlen(secret),
-                      params)) {
-        return NULL;
-    }
-    return k;
-}
-
 /* HMAC-SHA256(key, DOMAIN NUL prefix[0..plen) NUL body): 1, or 0 */
-static int mac_of(const mb_signed_key *key, const char *prefix,
+static int mac_of(const mb_hmac_key *key, const char *prefix,
                   apr_size_t plen, const unsigned char *body,
                   unsigned char *mac)
 {
-    unsigned char tail[1 + BODY_LEN];
-    EVP_MAC_CTX *c;
-    size_t n = 0;
-    int good;
-
-    if (key == NULL || plen > MB_SIGNED_MAX_PATH
-        || (c = EVP_MAC_CTX_dup(key->ctx)) == NULL) {
+    if (plen > MB_SIGNED_MAX_PATH) {
         return 0;
     }
-    tail[0] = '\0';
-    memcpy(tail + 1, body, BODY_LEN);
-    good = EVP_MAC_update(c, (const unsigned char *)DOMAIN, sizeof(DOMAIN))
-           && EVP_MAC_update(c, (const unsigned char *)prefix, plen)
-           && EVP_MAC_update(c, tail, sizeof(tail))
-           && EVP_MAC_final(c, mac, &n, MAC_LEN) && n == MAC_LEN;
-    EVP_MAC_CTX_free(c);
-    return good;
+    return mb_hmac_key_sign(key, DOMAIN, prefix, plen, body, BODY_LEN, mac);
 }
 
-const char *mb_signed_link_make(apr_pool_t *p, const mb_signed_key *key,
+const char *mb_signed_link_make(apr_pool_t *p, const mb_hmac_key *key,
                                 const char *prefix, apr_int64_t expires,
                                 const unsigned char *id, mb_signed_link *l)
 {
@@ -209,7 +158,7 @@ int mb_signed_link_parse(const char *text, apr_size_t len,
 }
 
 int mb_signed_link_verify(const char *text, apr_size_t len, const char *path,
-                          const mb_signed_key *const *keys, int nkeys,
+                          const mb_hmac_key *const *keys, int nkeys,
                           apr_int64_t now, mb_signed_link *out)
 {
     unsigned char raw[RAW_LEN], mac[MAC_LEN];

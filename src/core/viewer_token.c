@@ -1,6 +1,7 @@
 /*
  * viewer_token.c -- viewer tokens (see include/mb_viewer_token.h): made
- * and verified with OpenSSL's HMAC-SHA256, written in base64url by APR.
+ * and verified with OpenSSL's HMAC-SHA256 (keyed once per secret:
+ * include/mb_hmac_key.h), written in base64url by APR.
  */
 #include "mb_viewer_token.h"
 
@@ -8,12 +9,10 @@
 #include <apr_escape.h>
 #include <apr_strings.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <string.h>
 
 #define DOMAIN "mb-viewer-2"
-#define MAC_LEN 32
+#define MAC_LEN MB_HMAC_LEN
 #define BODY_LEN (8 + 8 + MB_VIEWER_ID_LEN)
 #define RAW_LEN (BODY_LEN + MAC_LEN)
 
@@ -46,31 +45,20 @@ static void body_of(const mb_viewer_token *t, unsigned char *b)
     memcpy(b + 16, t->id, MB_VIEWER_ID_LEN);
 }
 
-/* HMAC-SHA256(secret, DOMAIN NUL stream_id NUL body): 1, or 0 */
-static int mac_of(const char *secret, const char *stream_id,
+/* HMAC-SHA256(key, DOMAIN NUL stream_id NUL body): 1, or 0 */
+static int mac_of(const mb_hmac_key *key, const char *stream_id,
                   const unsigned char *body, unsigned char *mac)
 {
-    unsigned char msg[sizeof(DOMAIN) + 64 + 1 + BODY_LEN];
-    size_t idlen = strlen(stream_id), n = 0;
-    unsigned int maclen = 0;
-    unsigned char *res;
+    size_t idlen = strlen(stream_id);
 
-    if (idlen > 64 || *secret == '\0') {
+    if (idlen > 64) {
         return 0;
     }
-    memcpy(msg, DOMAIN, sizeof(DOMAIN));        /* with its NUL */
-    n = sizeof(DOMAIN);
-    memcpy(msg + n, stream_id, idlen);
-    n += idlen;
-    msg[n++] = '\0';
-    memcpy(msg + n, body, BODY_LEN);
-    n += BODY_LEN;
-    res = HMAC(EVP_sha256(), secret, (int)strlen(secret), msg, n, mac,
-               &maclen);
-    return res != NULL && maclen == MAC_LEN;
+    return mb_hmac_key_sign(key, DOMAIN, stream_id, idlen, body, BODY_LEN,
+                            mac);
 }
 
-const char *mb_viewer_token_make(apr_pool_t *p, const char *secret,
+const char *mb_viewer_token_make(apr_pool_t *p, const mb_hmac_key *key,
                                  const char *stream_id,
                                  const mb_viewer_token *t)
 {
@@ -79,7 +67,7 @@ const char *mb_viewer_token_make(apr_pool_t *p, const char *secret,
     apr_size_t len = 0;
 
     body_of(t, raw);
-    if (!mac_of(secret, stream_id, raw, raw + BODY_LEN)) {
+    if (!mac_of(key, stream_id, raw, raw + BODY_LEN)) {
         return NULL;
     }
     if (apr_encode_base64_binary(out, raw, RAW_LEN,
@@ -143,7 +131,7 @@ int mb_viewer_token_parse(const char *text, apr_size_t len,
 
 int mb_viewer_token_verify(const char *text, apr_size_t len,
                            const char *stream_id,
-                           const char *const *secrets, int nsecrets,
+                           const mb_hmac_key *const *keys, int nkeys,
                            apr_int64_t now, mb_viewer_token *out)
 {
     unsigned char raw[RAW_LEN], mac[MAC_LEN];
@@ -155,8 +143,8 @@ int mb_viewer_token_verify(const char *text, apr_size_t len,
     }
     /* every secret is tried, whichever matches: the time taken does not
      * tell which one did */
-    for (i = 0; i < nsecrets && i < MB_VIEWER_MAX_SECRETS; i++) {
-        if (secrets[i] != NULL && mac_of(secrets[i], stream_id, raw, mac)) {
+    for (i = 0; i < nkeys && i < MB_VIEWER_MAX_SECRETS; i++) {
+        if (keys[i] != NULL && mac_of(keys[i], stream_id, raw, mac)) {
             good |= CRYPTO_memcmp(mac, raw + BODY_LEN, MAC_LEN) == 0;
         }
     }

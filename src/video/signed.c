@@ -39,7 +39,7 @@ const char *mb_cmd_video_secret(cmd_parms *cmd, void *dcfg,
                                : "", ": ", why, NULL);
         }
         /* keyed once here: a request copies the ready HMAC context */
-        if ((conf->keys[i] = mb_signed_key_make(cmd->pool, secret)) == NULL) {
+        if ((conf->keys[i] = mb_hmac_key_make(cmd->pool, secret)) == NULL) {
             conf->keys[0] = NULL;
             return apr_pstrcat(cmd->pool, cmd->cmd->name,
                                ": OpenSSL cannot make an HMAC-SHA256 key",

@@ -5,16 +5,19 @@
  */
 #include "viewer/viewer.h"
 #include "db/viewer_links.h"
+#include "mb_hmac_key.h"
 #include "mb_number.h"
 #include "mb_secret.h"
 
 #include <apr_strings.h>
 
-static const char *one_secret(cmd_parms *cmd, const char *spec,
-                              const char **out)
+/* the secret of `spec`, keyed once here: a request copies the ready HMAC
+ * context (include/mb_hmac_key.h) */
+static const char *one_key(cmd_parms *cmd, const char *spec,
+                           const struct mb_hmac_key **out)
 {
     mb_secret_source_e src;
-    const char *why;
+    const char *why, *secret;
 
     if (strncmp(spec, "env:", 4) != 0 && strncmp(spec, "file:", 5) != 0) {
         /* a literal would sit in the configuration, and in its dumps */
@@ -22,12 +25,16 @@ static const char *one_secret(cmd_parms *cmd, const char *spec,
                            ": give env:NAME or file:PATH, not the secret "
                            "itself", NULL);
     }
-    if ((why = mb_secret_resolve(cmd->pool, spec, out, &src)) != NULL) {
+    if ((why = mb_secret_resolve(cmd->pool, spec, &secret, &src)) != NULL) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", why, NULL);
     }
-    if (strlen(*out) < 16) {
+    if (strlen(secret) < 16) {
         return apr_pstrcat(cmd->pool, cmd->cmd->name, ": the secret from ",
                            spec, " is shorter than 16 bytes", NULL);
+    }
+    if ((*out = mb_hmac_key_make(cmd->pool, secret)) == NULL) {
+        return apr_pstrcat(cmd->pool, cmd->cmd->name,
+                           ": OpenSSL cannot make an HMAC-SHA256 key", NULL);
     }
     return NULL;
 }
@@ -38,16 +45,15 @@ const char *mb_cmd_viewer_secret(cmd_parms *cmd, void *dcfg,
     mb_dir_conf *conf = dcfg;
     const char *why;
 
-    if ((why = one_secret(cmd, current, &conf->viewer.secrets[0]))) {
+    if ((why = one_key(cmd, current, &conf->viewer.keys[0]))) {
         return why;
     }
     /* links are checked against the revoked ones of this server's table */
     if ((why = mb_viewer_links_require(cmd)) != NULL) {
         return why;
     }
-    conf->viewer.secrets[1] = NULL;
-    if (previous && (why = one_secret(cmd, previous,
-                                      &conf->viewer.secrets[1]))) {
+    conf->viewer.keys[1] = NULL;
+    if (previous && (why = one_key(cmd, previous, &conf->viewer.keys[1]))) {
         return why;
     }
     return NULL;

@@ -1,7 +1,7 @@
 /*
  * token.c -- viewer tokens of requests: the check of the token in a
  * request's path (once per request) and the making of new ones, with the
- * secrets of BroadcastViewerSecret.  The token's text is never logged:
+ * keys of BroadcastViewerSecret.  The token's text is never logged:
  * only its id.
  */
 #include "viewer/viewer.h"
@@ -53,13 +53,13 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
     if (!mb_viewer_path_token(r->uri, &tok, &len)) {
         v = MB_VIEWER_NONE;
     }
-    else if (conf->viewer.secrets[0] == NULL) {
+    else if (conf->viewer.keys[0] == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       MBLOGNO(3300) "a viewer link to stream %s refused: "
                       "no BroadcastViewerSecret here", id);
         v = MB_VIEWER_REFUSED;
     }
-    else if (mb_viewer_token_verify(tok, len, id, conf->viewer.secrets, 2,
+    else if (mb_viewer_token_verify(tok, len, id, conf->viewer.keys, 2,
                                     apr_time_sec(apr_time_now()), &t)) {
         v = not_revoked(r, id, &t);
     }
@@ -84,7 +84,7 @@ const char *mb_viewer_mint(request_rec *r, const mb_viewer_conf *c,
     const char *tok;
     apr_status_t rv;
 
-    if (c->secrets[0] == NULL) {
+    if (c->keys[0] == NULL) {
         return NULL;
     }
     t.expires = expires;
@@ -94,7 +94,7 @@ const char *mb_viewer_mint(request_rec *r, const mb_viewer_conf *c,
                       MBLOGNO(3302) "no random bytes for a viewer token");
         return NULL;
     }
-    if ((tok = mb_viewer_token_make(r->pool, c->secrets[0], id, &t)) == NULL) {
+    if ((tok = mb_viewer_token_make(r->pool, c->keys[0], id, &t)) == NULL) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(3303) "cannot sign a viewer token (OpenSSL)");
         return NULL;

@@ -12,14 +12,14 @@
 
 static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
 {
-    const mb_signed_key *secrets[2];
+    const mb_hmac_key *secrets[2];
     const char *path = apr_pstrmemdup(p, (const char *)data, len);
     const char *tok = NULL, *rest = NULL, *again;
     mb_signed_link l, v;
 
     /* from the input's pool: freed with it (no leak for libFuzzer) */
-    secrets[0] = mb_signed_key_make(p, "fuzz-secret-a");
-    secrets[1] = mb_signed_key_make(p, "fuzz-secret-b");
+    secrets[0] = mb_hmac_key_make(p, "fuzz-secret-a");
+    secrets[1] = mb_hmac_key_make(p, "fuzz-secret-b");
     check(secrets[0] != NULL && secrets[1] != NULL);
 
     if (mb_signed_path_split(p, path, &tok, &rest)) {

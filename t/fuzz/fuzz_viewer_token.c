@@ -13,9 +13,14 @@
 
 static int fuzz_one(apr_pool_t *p, const uint8_t *data, size_t len)
 {
-    const char *secrets[2] = {"fuzz-secret-a", "fuzz-secret-b"};
+    const mb_hmac_key *secrets[2];
     mb_viewer_token t, v;
     const char *again;
+
+    /* from the input's pool: freed with it (no leak for libFuzzer) */
+    secrets[0] = mb_hmac_key_make(p, "fuzz-secret-a");
+    secrets[1] = mb_hmac_key_make(p, "fuzz-secret-b");
+    check(secrets[0] != NULL && secrets[1] != NULL);
 
     if (mb_viewer_token_parse((const char *)data, len, &t)) {
         check(len == MB_VIEWER_TOKEN_LEN);

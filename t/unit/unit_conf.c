@@ -58,8 +58,8 @@ static void video_set(mb_video_conf *c)
     c->root_real = "/srv/real/video";
     c->path_param = "file";
     c->max_chunk = 12345;
-    c->keys[0] = (const struct mb_signed_key *)&dummy_array;
-    c->keys[1] = (const struct mb_signed_key *)&dummy_keys;
+    c->keys[0] = (const struct mb_hmac_key *)&dummy_array;
+    c->keys[1] = (const struct mb_hmac_key *)&dummy_keys;
 }
 
 static void live_set(mb_live_conf *c)
@@ -103,8 +103,8 @@ static void watch_set(mb_watch_conf *c)
 
 static void viewer_set(mb_viewer_conf *c)
 {
-    c->secrets[0] = "new";
-    c->secrets[1] = "old";
+    c->keys[0] = (const struct mb_hmac_key *)&dummy_array;
+    c->keys[1] = (const struct mb_hmac_key *)&dummy_keys;
     c->default_visibility = MB_VIEWER_PRIVATE;
     c->revocation_cache = 0;
 }
@@ -230,13 +230,15 @@ int main(void)
 
     {
         mb_viewer_conf base, add, out;
+        const struct mb_hmac_key *k1 = (const void *)&dummy_array,
+                                 *k2 = (const void *)&dummy_keys;
         mb_viewer_conf_init(&base);
         mb_viewer_conf_init(&add);
-        base.secrets[0] = "outer-new";
-        base.secrets[1] = "outer-old";
-        add.secrets[0] = "inner";   /* one secret: no previous one */
+        base.keys[0] = k1;
+        base.keys[1] = k2;
+        add.keys[0] = k2;           /* one secret: no previous one */
         mb_viewer_conf_merge(&out, &base, &add);
-        ok(!strcmp(out.secrets[0], "inner") && out.secrets[1] == NULL,
+        ok(out.keys[0] == k2 && out.keys[1] == NULL,
            "viewer: both secrets of BroadcastViewerSecret from one section");
         ok(mb_viewer_default_visibility(&base) == MB_VIEWER_PUBLIC,
            "BroadcastDefaultVisibility public");
@@ -248,7 +250,7 @@ int main(void)
     }
     {
         mb_video_conf base, add, out;
-        const struct mb_signed_key *k1 = (const void *)&dummy_array,
+        const struct mb_hmac_key *k1 = (const void *)&dummy_array,
                                    *k2 = (const void *)&dummy_keys;
         mb_video_conf_init(&base);
         mb_video_conf_init(&add);

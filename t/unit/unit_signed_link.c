@@ -10,7 +10,7 @@
 static const unsigned char ID[MB_SIGNED_ID_LEN] = {1, 2, 3, 4, 5, 6, 7, 8};
 
 static int opens(const char *tok, const char *path,
-                 const mb_signed_key *const *s, int n, apr_int64_t now)
+                 const mb_hmac_key *const *s, int n, apr_int64_t now)
 {
     mb_signed_link got;
 
@@ -21,8 +21,8 @@ int main(void)
 {
     apr_pool_t *p;
     mb_signed_link l, got;
-    const mb_signed_key *cur, *one[1], *rotated[2], *wrong[2];
-    const mb_signed_key *nulls[2] = {NULL, NULL};
+    const mb_hmac_key *cur, *one[1], *rotated[2], *wrong[2];
+    const mb_hmac_key *nulls[2] = {NULL, NULL};
     const char *folder, *file, *tok, *rest, *root;
     apr_int64_t exp = 1900000000;
     char *bad, longp[MB_SIGNED_MAX_PATH + 2];
@@ -31,14 +31,14 @@ int main(void)
 
     apr_initialize();
     apr_pool_create(&p, NULL);
-    cur = mb_signed_key_make(p, "current-secret");
+    cur = mb_hmac_key_make(p, "current-secret");
     one[0] = cur;
-    rotated[0] = mb_signed_key_make(p, "next-secret");
+    rotated[0] = mb_hmac_key_make(p, "next-secret");
     rotated[1] = cur;
     wrong[0] = rotated[0];
-    wrong[1] = mb_signed_key_make(p, "previous-secret");
+    wrong[1] = mb_hmac_key_make(p, "previous-secret");
     ok(cur && rotated[0] && wrong[1], "keys made from secrets");
-    ok(mb_signed_key_make(p, "") == NULL, "no key from an empty secret");
+    ok(mb_hmac_key_make(p, "") == NULL, "no key from an empty secret");
 
     folder = mb_signed_link_make(p, cur, "/videos/talk/", exp,
                                  ID, &l);

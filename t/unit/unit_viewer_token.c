@@ -17,11 +17,8 @@ int main(void)
     apr_pool_t *p;
     mb_viewer_token t, got;
     const char *tok, *hex;
-    const char *one[1] = {"current-secret"};
-    const char *two[2] = {"current-secret", "previous-secret"};
-    const char *rotated[2] = {"next-secret", "current-secret"};
-    const char *wrong[2] = {"next-secret", "previous-secret"};
-    const char *nulls[2] = {NULL, NULL};
+    const mb_hmac_key *cur, *one[1], *two[2], *rotated[2], *wrong[2];
+    const mb_hmac_key *nulls[2] = {NULL, NULL};
     apr_int64_t exp = 1900000000;
     char *bad;
     size_t i;
@@ -29,13 +26,25 @@ int main(void)
 
     apr_initialize();
     apr_pool_create(&p, NULL);
+    cur = mb_hmac_key_make(p, "current-secret");
+    one[0] = two[0] = rotated[1] = cur;
+    two[1] = wrong[1] = mb_hmac_key_make(p, "previous-secret");
+    rotated[0] = wrong[0] = mb_hmac_key_make(p, "next-secret");
+    ok(cur != NULL && two[1] != NULL && wrong[0] != NULL,
+       "the secrets are keyed");
     t.expires = exp;
     t.issued = (apr_int64_t)1800000000 * 1000000 + 123456;
     for (i = 0; i < MB_VIEWER_ID_LEN; i++) {
         t.id[i] = (unsigned char)(0xf0 + i);
     }
 
-    tok = mb_viewer_token_make(p, "current-secret", ID, &t);
+    tok = mb_viewer_token_make(p, cur, ID, &t);
+    /* known answer, from Python's hmac and base64: the format
+     * base64url(expiry issued id HMAC-SHA256("current-secret",
+     * "mb-viewer-2" NUL ID NUL expiry issued id)) */
+    ok(tok && !strcmp(tok, "AAAAAHE_swAABmUXKJpiQPDx8vP09fb3-Pn6-_z9_v_k0MPYo"
+                           "iIxdeDLNdph3sn_okiMtWpoGypl-HgSiy-_SA"),
+       "the known answer: the token's format");
     ok(tok != NULL && strlen(tok) == MB_VIEWER_TOKEN_LEN,
        "a token has %d characters", MB_VIEWER_TOKEN_LEN);
     ok(tok && strspn(tok, b64url) == strlen(tok),
@@ -98,20 +107,22 @@ int main(void)
     /* the expiry is signed: a token made for later does not verify with
      * another token's signature */
     t.expires = exp + 1;
-    ok(strcmp(mb_viewer_token_make(p, "current-secret", ID, &t), tok) != 0,
+    ok(strcmp(mb_viewer_token_make(p, cur, ID, &t), tok) != 0,
        "another expiry, another token");
     t.expires = exp;
     t.issued++;
-    ok(strcmp(mb_viewer_token_make(p, "current-secret", ID, &t), tok) != 0,
+    ok(strcmp(mb_viewer_token_make(p, cur, ID, &t), tok) != 0,
        "another issue time (one microsecond later), another token");
     t.issued--;
-    ok(mb_viewer_token_make(p, "", ID, &t) == NULL, "no token from an empty secret");
-    ok(mb_viewer_token_make(p, "s",
+    ok(mb_hmac_key_make(p, "") == NULL && mb_hmac_key_make(p, NULL) == NULL,
+       "no key from an empty secret");
+    ok(mb_viewer_token_make(p, NULL, ID, &t) == NULL, "no token without a key");
+    ok(mb_viewer_token_make(p, cur,
                             "an-id-longer-than-sixty-four-bytes-is-no-stream-id-"
                             "of-this-module", &t) == NULL,
        "no token for an over-long stream id");
     t.expires = 0;
-    tok = mb_viewer_token_make(p, "current-secret", ID, &t);
+    tok = mb_viewer_token_make(p, cur, ID, &t);
     ok(tok && !mb_viewer_token_verify(tok, strlen(tok), ID, one, 1, 0, &got),
        "a token expiring at 0 is expired at 0");
 

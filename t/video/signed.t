@@ -173,7 +173,7 @@ for my $engine ('sqlite', 'pgsql') {
     is ffmpeg_push($H, seconds => 4, wait => 1, dir => live_dir($id)), 0, 'ffmpeg pushed 4 s';
     my $vl = mint('viewer', '--secret', "file:$T/conf/viewer-secret", '--base', $live,
                   '--stream', $id, '--lifetime', 600);
-    like $vl, qr{^\Q$live\E/t/[A-Za-z0-9_-]{75}/\Q$id\E/$}, 'mb-link viewer: <base>/t/<token>/<id>/';
+    like $vl, qr{^\Q$live\E/t/[A-Za-z0-9_-]{86}/\Q$id\E/$}, 'mb-link viewer: <base>/t/<token>/<id>/';
     my $p = `timeout 30 ffprobe -v error -show_entries stream=codec_name -of csv=p=0 '${vl}index.m3u8' 2>&1`;
     like $p, qr/h264/, 'ffprobe plays the live stream through it';
     my $vx = mint('viewer', '--secret', "file:$T/conf/viewer-secret", '--base', $live,
