@@ -42,6 +42,7 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
 {
     const mb_dir_conf *conf = mb_dir_conf_of(r);
     const char *done = apr_table_get(r->notes, NOTE_CHECKED);
+    apr_int64_t now = apr_time_sec(apr_time_now());
     const char *tok;
     apr_size_t len;
     mb_viewer_token t;
@@ -59,8 +60,12 @@ mb_viewer_e mb_viewer_check(request_rec *r, const char *id)
                       "no BroadcastViewerSecret here", id);
         v = MB_VIEWER_REFUSED;
     }
-    else if (mb_viewer_token_verify(tok, len, id, conf->viewer.keys, 2,
-                                    apr_time_sec(apr_time_now()), &t)) {
+    else if (mb_viewer_verified(tok, len, id, now, &t)) {
+        v = not_revoked(r, id, &t);     /* verified before by this process */
+    }
+    else if (mb_viewer_token_verify(tok, len, id, conf->viewer.keys, 2, now,
+                                    &t)) {
+        mb_viewer_verified_put(tok, len, id, &t);
         v = not_revoked(r, id, &t);
     }
     else {

@@ -10,6 +10,7 @@
 
 #include "config/dirconf.h"
 #include "db/viewer_links.h"
+#include "mb_viewer_token.h"
 
 /* ---- the directives (src/viewer/directives.c) -------------------------- */
 
@@ -79,5 +80,17 @@ void mb_viewer_child_init(apr_pool_t *pchild, server_rec *s);
  * (logged). */
 int mb_viewer_revocation_of(request_rec *r, const char *id,
                             const char *token_id, mb_viewer_revocation *out);
+
+/* The tokens this process has verified (same file): 1 with *out when the
+ * token text tok[0..len) was verified for stream `id` before and has not
+ * expired at `now` (seconds), else 0 (verify it: the HMAC).  A token's
+ * validity depends only on the keys, fixed for the life of a process, and
+ * on its expiry, checked at every hit. */
+int mb_viewer_verified(const char *tok, apr_size_t len, const char *id,
+                       apr_int64_t now, mb_viewer_token *out);
+
+/* Remember that tok[0..len) is a valid token of `id` (contents *t). */
+void mb_viewer_verified_put(const char *tok, apr_size_t len, const char *id,
+                            const mb_viewer_token *t);
 
 #endif /* MB_VIEWER_H */
