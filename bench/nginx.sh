@@ -7,11 +7,12 @@
 # and core/nginx.  nginx is Debian's (apt-get install nginx-light, or
 # NGINX_BIN=/path/to/nginx; not NGINX, which nginx reads itself).
 #
-#   bench/nginx.sh            (env: DURATION=5 ROUNDS=3 PORT=8094 NGINX_BIN=nginx)
+#   bench/nginx.sh            (env: DURATION=5 ROUNDS=3 PORT=8094 NGINX_BIN=nginx
+#                              MPM=event|worker: Apache's MPM, event as Debian ships it)
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$TOP"
-DURATION=${DURATION:-5}; ROUNDS=${ROUNDS:-3}; PORT=${PORT:-8094}
+DURATION=${DURATION:-5}; ROUNDS=${ROUNDS:-3}; PORT=${PORT:-8094}; MPM=${MPM:-event}
 NGINX_BIN=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
 HTTPD=${HTTPD:-/usr/sbin/apache2}
 make -s all >/dev/null
@@ -27,10 +28,14 @@ cat "$F" > /dev/null
 sed -e "s|@B@|$B|g" -e "s|@PORT@|$((PORT + 1))|g" bench/nginx.conf.in > "$B/nginx/nginx.conf"
 
 export MB_BENCH=$B MB_PORT=$PORT MB_TOP=$TOP MB_MODDIR=$(apxs -q LIBEXECDIR)
-"$HTTPD" -f "$TOP/bench/httpd-bench.conf" -k start
+CONF=$B/httpd-$MPM.conf
+sed "s|mpm_event_module \${MB_MODDIR}/mod_mpm_event.so|mpm_${MPM}_module \${MB_MODDIR}/mod_mpm_${MPM}.so|" \
+  bench/httpd-bench.conf > "$CONF"
+grep -q "mod_mpm_${MPM}.so" "$CONF" || { echo "bench: cannot set the MPM $MPM" >&2; exit 1; }
+"$HTTPD" -f "$CONF" -k start
 "$NGINX_BIN" -c "$B/nginx/nginx.conf" -p "$B/nginx"
 stop() {
-  "$HTTPD" -f "$TOP/bench/httpd-bench.conf" -k stop >/dev/null 2>&1 || true
+  "$HTTPD" -f "$CONF" -k stop >/dev/null 2>&1 || true
   [ -f "$B/nginx/nginx.pid" ] && kill "$(cat "$B/nginx/nginx.pid")" 2>/dev/null || true
 }
 trap stop EXIT
@@ -72,4 +77,4 @@ for row in playlist range64k; do
     "$(echo "${S[nginx]} / $ROUNDS" | bc -l)" \
     "$(echo "${S[mod]} / ${S[nginx]}" | bc -l)" "$(echo "${S[core]} / ${S[nginx]}" | bc -l)"
 done
-echo "machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c8 -d${DURATION}s x $ROUNDS rounds; $("$NGINX_BIN" -v 2>&1)"
+echo "Apache MPM $MPM; machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t2 -c8 -d${DURATION}s x $ROUNDS rounds; $("$NGINX_BIN" -v 2>&1)"

@@ -74,7 +74,7 @@ for kind in ${ROWS:-playlist 65536 1048576 full}; do
       else cr=$(echo "$cr + $rq" | bc -l); cm=$(echo "$cm + $mb" | bc -l); fi
     done
   done
-  case $kind in playlist) name="playlist 600B";; 65536) name="range 64KiB";; 1048576) name="range 1MiB";; full) name="full ${FILE_MB}MiB";; esac
+  case $kind in playlist) name="playlist 600B";; 65536) name="range 64KiB";; 1048576) name="range 1MiB";; full) name="full ${FILE_MB}MiB";; *) name="range $((kind / 1024))KiB";; esac
   printf '%-14s %12.1f %10.1f %12.1f %10.1f %7.3f\n' "$name" \
     "$(echo "$mr / $ROUNDS" | bc -l)" "$(echo "$mm / $ROUNDS" | bc -l)" \
     "$(echo "$cr / $ROUNDS" | bc -l)" "$(echo "$cm / $ROUNDS" | bc -l)" \
