@@ -18,20 +18,14 @@ HTTPD=${HTTPD:-/usr/sbin/apache2}
 make -s all >/dev/null
 
 B=$TOP/bench/out
-mkdir -p "$B/files" "$B/nginx"
-F=$B/files/big.bin
-[ "$(stat -c %s "$F" 2>/dev/null || echo 0)" = 268435456 ] || head -c 268435456 /dev/urandom > "$F"
-SIZE=$(stat -c %s "$F")
-bench/playlist.sh "$B/files/index.m3u8"
-chmod -R a+rX "$B"
-cat "$F" > /dev/null
+mkdir -p "$B/nginx"
+. bench/lib.sh
+bench_files
 sed -e "s|@B@|$B|g" -e "s|@PORT@|$((PORT + 1))|g" bench/nginx.conf.in > "$B/nginx/nginx.conf"
 
 export MB_BENCH=$B MB_PORT=$PORT MB_TOP=$TOP MB_MODDIR=$(apxs -q LIBEXECDIR)
 CONF=$B/httpd-$MPM.conf
-sed "s|mpm_event_module \${MB_MODDIR}/mod_mpm_event.so|mpm_${MPM}_module \${MB_MODDIR}/mod_mpm_${MPM}.so|" \
-  bench/httpd-bench.conf > "$CONF"
-grep -q "mod_mpm_${MPM}.so" "$CONF" || { echo "bench: cannot set the MPM $MPM" >&2; exit 1; }
+bench_httpd_conf "$MPM" "$CONF"
 "$HTTPD" -f "$CONF" -k start
 "$NGINX_BIN" -c "$B/nginx/nginx.conf" -p "$B/nginx"
 stop() {

@@ -22,12 +22,9 @@ make -s all >/dev/null
 
 B=$TOP/bench/out
 P=$B/profile
-mkdir -p "$B/files" "$P"
-F=$B/files/big.bin
-[ "$(stat -c %s "$F" 2>/dev/null || echo 0)" = 268435456 ] || head -c 268435456 /dev/urandom > "$F"
-bench/playlist.sh "$B/files/index.m3u8"
-chmod -R a+rX "$B"
-cat "$F" > /dev/null
+mkdir -p "$P"
+. bench/lib.sh
+bench_files
 export MB_BENCH=$B MB_PORT=$PORT MB_TOP=$TOP MB_MODDIR=$(apxs -q LIBEXECDIR)
 "$HTTPD" -f "$TOP/bench/httpd-bench.conf" -k start
 trap '"$HTTPD" -f "$TOP/bench/httpd-bench.conf" -k stop >/dev/null 2>&1 || true' EXIT

@@ -21,13 +21,9 @@ make -s all >/dev/null
 
 B=$TOP/bench/out
 S=$B/switches
-mkdir -p "$B/files" "$B/nginx" "$S"
-F=$B/files/big.bin
-[ "$(stat -c %s "$F" 2>/dev/null || echo 0)" = 268435456 ] || head -c 268435456 /dev/urandom > "$F"
-SIZE=$(stat -c %s "$F")
-bench/playlist.sh "$B/files/index.m3u8"
-chmod -R a+rX "$B"
-cat "$F" > /dev/null
+mkdir -p "$B/nginx" "$S"
+. bench/lib.sh
+bench_files
 sed -e "s|@B@|$B|g" -e "s|@PORT@|$((PORT + 1))|g" bench/nginx.conf.in > "$S/nginx.conf"
 export MB_BENCH=$B MB_PORT=$PORT MB_TOP=$TOP MB_MODDIR=$(apxs -q LIBEXECDIR)
 
@@ -68,9 +64,8 @@ measure() { # measure LABEL URL ROW PIDS -> one table line
 printf '| row | server | requests | req/s | server CPU us/request | of it user | of it kernel | context switches/request |\n'
 printf '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 for mpm in $MPMS; do
-  sed -e "s|mpm_event_module \${MB_MODDIR}/mod_mpm_event.so|mpm_${mpm}_module \${MB_MODDIR}/mod_mpm_${mpm}.so|" \
-      -e "s|^PidFile .*|PidFile \"$S/httpd.pid\"|" bench/httpd-bench.conf > "$S/httpd.conf"
-  grep -q "mod_mpm_${mpm}.so" "$S/httpd.conf" || { echo "bench: cannot set the MPM" >&2; exit 1; }
+  bench_httpd_conf "$mpm" "$S/httpd.conf"
+  sed -i "s|^PidFile .*|PidFile \"$S/httpd.pid\"|" "$S/httpd.conf"
   "$HTTPD" -f "$S/httpd.conf" -k start
   for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/core/index.m3u8" && break; sleep 0.1; done
   pids=$(pgrep -d, -f "$S/httpd.conf")
