@@ -3,7 +3,9 @@
  * written at its stop (src/api/streams.c) into its own prefix: unless the
  * broadcaster uploaded a vod.m3u8 there, the prefix is listed
  * (ListObjectsV2), its live playlist index.m3u8 read, and a vod.m3u8 of
- * the segments listed (src/core/s3list.c) PUT; each request signed with
+ * the segments listed (src/core/s3list.c) PUT (a master index.m3u8: a
+ * vod.<name> for each of its playlists and a master vod.m3u8 of them, as
+ * for local streams); each request signed with
  * SigV4 by libcurl with the module's keys at BroadcastS3Endpoint.  Nothing
  * here fails the stop: a recording that cannot be written is logged once
  * and is then absent (recording_url answers 404).
@@ -11,11 +13,13 @@
 #include "live/live_int.h"
 #include "mb_s3get.h"
 #include "mb_s3list.h"
+#include "mb_hls.h"
 
 #include <curl/curl.h>
 #include <http_core.h>
 #include <httpd.h>
 #include <apr_escape.h>
+#include <apr_hash.h>
 #include <apr_strings.h>
 #include <openssl/evp.h>
 
@@ -203,6 +207,117 @@ static apr_array_header_t *list_prefix(request_rec *r,
     return NULL;
 }
 
+/* A master index.m3u8: each of its playlists (variant lines, URI="..." of
+ * #EXT-X-MEDIA and the like) recorded as vod.<name>, as local streams do
+ * (src/live/recording.c), then the master made of them as vod.m3u8. */
+typedef struct {
+    request_rec *r;
+    const mb_dir_conf *conf;
+    const char *endpoint, *prefix, *id;
+    const apr_array_header_t *objs;
+    apr_hash_t *done;       /* playlist name -> its recording, or "" */
+    int variants, segments;
+} master_ctx;
+
+/* The recording of one playlist of the master, PUT to S3: its name, or
+ * NULL (logged) when it has none, and the master leaves it out. */
+static const char *record_variant(const char *uri, void *data)
+{
+    master_ctx *m = data;
+    request_rec *r = m->r;
+    const char *out, *vod, *why, *key;
+    body media, answer;
+    long status;
+    int kept = 0;
+
+    if ((out = apr_hash_get(m->done, uri, APR_HASH_KEY_STRING)) != NULL) {
+        return *out ? out : NULL;
+    }
+    apr_hash_set(m->done, apr_pstrdup(r->pool, uri), APR_HASH_KEY_STRING, "");
+    if (mb_hls_check_name(uri) != MB_HLS_NAME_OK) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MBLOGNO(3412) "recording of stream %s: a playlist of "
+                      "its master is not a plain name of the stream's files: "
+                      "left out", m->id);
+        return NULL;
+    }
+    key = mb_s3_object_key(r->pool, m->prefix, uri);
+    status = s3_call(r, m->conf, "GET",
+                     mb_s3_object_url(r->pool, m->endpoint,
+                                      m->conf->api.bucket, key),
+                     NULL, 0, MAX_PLAYLIST, &media, &why);
+    if (status != 200) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MBLOGNO(3413) "recording of stream %s: its playlist "
+                      "%s cannot be read from S3 (%s): left out", m->id, uri,
+                      failure(r->pool, why, status, &media));
+        return NULL;
+    }
+    vod = mb_s3_vod_playlist(r->pool, m->prefix, m->objs,
+                             media.buf ? media.buf : "", media.len, &kept);
+    if (vod == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MBLOGNO(3414) "recording of stream %s: its playlist "
+                      "%s is not a media playlist: left out", m->id, uri);
+        return NULL;
+    }
+    out = apr_pstrcat(r->pool, "vod.", uri, NULL);
+    status = s3_call(r, m->conf, "PUT",
+                     mb_s3_object_url(r->pool, m->endpoint, m->conf->api.bucket,
+                                      mb_s3_object_key(r->pool, m->prefix,
+                                                       out)),
+                     vod, strlen(vod), 64 * 1024, &answer, &why);
+    if (status != 200) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(3415) "recording of stream %s: the PUT of %s "
+                      "to S3 failed (%s): left out", m->id, out,
+                      failure(r->pool, why, status, &answer));
+        return NULL;
+    }
+    apr_hash_set(m->done, apr_pstrdup(r->pool, uri), APR_HASH_KEY_STRING, out);
+    m->variants++;
+    m->segments += kept;
+    return out;
+}
+
+static void record_master(request_rec *r, const mb_dir_conf *conf,
+                          const char *endpoint, const char *prefix,
+                          const char *id, const apr_array_header_t *objs,
+                          const body *live)
+{
+    master_ctx m = {r, conf, endpoint, prefix, id, objs,
+                    apr_hash_make(r->pool), 0, 0};
+    const char *master, *why;
+    body answer;
+    long status;
+
+    master = mb_hls_vod_master(r->pool, live->buf, live->len, record_variant,
+                               &m);
+    if (master == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      MBLOGNO(3416) "no recording of stream %s: none of the "
+                      "playlists of its master index.m3u8 could be recorded",
+                      id);
+        return;
+    }
+    status = s3_call(r, conf, "PUT",
+                     mb_s3_object_url(r->pool, endpoint, conf->api.bucket,
+                                      mb_s3_object_key(r->pool, prefix,
+                                                       "vod.m3u8")),
+                     master, strlen(master), 64 * 1024, &answer, &why);
+    if (status != 200) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      MBLOGNO(3418) "no recording of stream %s: the PUT of "
+                      "its master vod.m3u8 to S3 failed: %s", id,
+                      failure(r->pool, why, status, &answer));
+        return;
+    }
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  MBLOGNO(3417) "recording of stream %s written to S3: a "
+                  "master of %d playlists, %d segments", id, m.variants,
+                  m.segments);
+}
+
 void mb_live_s3_finish(request_rec *r, const char *id, const char *prefix)
 {
     const mb_dir_conf *conf = ap_get_module_config(r->per_dir_config,
@@ -242,6 +357,10 @@ void mb_live_s3_finish(request_rec *r, const char *id, const char *prefix)
                       0, r, MBLOGNO(3405) "no recording of stream %s: its "
                       "index.m3u8 cannot be read from S3: %s", id,
                       failure(r->pool, why, status, &live));
+        return;
+    }
+    if (live.buf && mb_hls_is_master(live.buf, live.len)) {
+        record_master(r, conf, endpoint, prefix, id, objs, &live);
         return;
     }
     vod = mb_s3_vod_playlist(r->pool, prefix, objs,

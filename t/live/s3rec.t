@@ -4,7 +4,9 @@
 # segments that are there; recording_url then plays through Apache (ffprobe).
 # A vod.m3u8 (or live playlist) the broadcaster uploaded is served only if
 # it names plain files of the stream: else 502 invalid_playlist, logged once.
-# A recording that cannot be written does not fail the stop.
+# A recording that cannot be written does not fail the stop.  A master
+# index.m3u8 (two renditions from ffmpeg's -var_stream_map) is recorded as
+# local streams are: vod.<variant> for each, and vod.m3u8 their master.
 use strict;
 use warnings FATAL => 'all';
 use Apache::Test qw(-withtestmore);
@@ -180,13 +182,70 @@ for my $kind (sort keys %hostile) {
     my $d = File::Temp::tempdir(CLEANUP => 1);
     spew("$d/seg0.ts", slurp("$dir/seg0.ts"));
     spew("$d/index.m3u8", "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=800000\nlow.m3u8\n");
-    my ($idm, $S) = start('s3rec-master');
+    my ($idm, $S) = start('s3rec-master-empty');
     upload($S, $d);
     my $o = log_size();
-    is stop($idm)->code, 200, 'stop a stream whose index.m3u8 is a master playlist: 200';
-    my @l = wait_tag($o, 'MB3406', 1);
-    is scalar @l, 1, '... no recording (not a media playlist), logged once';
+    is stop($idm)->code, 200, 'stop a stream whose master index.m3u8 names a playlist the bucket lacks: 200';
+    my @l = wait_tag($o, 'MB3416', 1);
+    is scalar @l, 1, '... no recording (none of its playlists), logged once';
+    is scalar(grep { /MB3413/ } split /\n/, log_since($o)), 1, '... the missing playlist logged once';
     is get("/live-s3/$idm/vod.m3u8")->code, 404, '... recording_url: 404';
+}
+
+# ---- several renditions: a master index.m3u8 and two variants ---------------
+{
+    my $d = File::Temp::tempdir(CLEANUP => 1);
+    system('ffmpeg', '-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25',
+           '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '4',
+           '-map', '0:v', '-map', '1:a', '-map', '0:v', '-map', '1:a',
+           '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac',
+           '-s:v:1', '160x120', '-b:v:0', '400k', '-b:v:1', '150k',
+           '-f', 'hls', '-hls_time', '1', '-hls_list_size', '0',
+           '-var_stream_map', 'v:0,a:0 v:1,a:1', '-master_pl_name', 'index.m3u8',
+           '-hls_segment_filename', "$d/stream_%v_%d.ts", "$d/stream_%v.m3u8") == 0
+        or die 'ffmpeg could not write the two renditions';
+    my %segs = map { my $v = $_; ($v => [ slurp("$d/stream_$v.m3u8") =~ /^(stream_${v}_\d+\.ts)$/mg ]) } 0, 1;
+    like slurp("$d/index.m3u8"), qr/#EXT-X-STREAM-INF/, 'ffmpeg wrote a master index.m3u8 and two variants';
+    my ($idv, $S) = start('s3rec-renditions');
+    upload($S, $d);
+    my $o = log_size();
+    is stop($idv)->code, 200, 'renditions: stop: 200';
+    my @l = wait_tag($o, 'MB3417', 1);
+    is scalar @l, 1, 'renditions: the recording written, logged once';
+    my $n = @{ $segs{0} } + @{ $segs{1} };
+    like $l[0] // '', qr/a master of 2 playlists, $n segments/, "renditions: ... both variants, every segment ($n)";
+    my $m = get("/live-s3/$idv/vod.m3u8");
+    is $m->code, 200, 'renditions: vod.m3u8 through Apache: 200';
+    like $m->content, qr/^#EXT-X-STREAM-INF:.*RESOLUTION=320x240.*\nvod\.stream_0\.m3u8$/m,
+        'renditions: ... a master naming the recording of the first variant';
+    like $m->content, qr/^#EXT-X-STREAM-INF:.*RESOLUTION=160x120.*\nvod\.stream_1\.m3u8$/m,
+        'renditions: ... and of the second';
+    for my $v (0, 1) {
+        my $r = get("/live-s3/$idv/vod.stream_$v.m3u8");
+        is $r->code, 200, "renditions: vod.stream_$v.m3u8: 200";
+        like $r->content, qr/^#EXT-X-ENDLIST\s*\z/m, "renditions: ... a VOD playlist";
+        is_deeply [ $r->content =~ /^(stream_${v}_\d+\.ts)$/mg ], $segs{$v}, "renditions: ... every segment of variant $v, in order";
+        my $out = `timeout 60 ffprobe -v error -show_entries format=duration -of csv=p=0 '$base/live-s3/$idv/vod.stream_$v.m3u8' 2>&1`;
+        ok $? == 0 && $out =~ /^([\d.]+)/m && $1 > 3, "renditions: ffprobe plays variant $v through Apache (about 4 s): $out";
+    }
+    my $out = `timeout 60 ffprobe -v error -show_entries stream=width -of csv=p=0 '$base/live-s3/$idv/vod.m3u8' 2>&1`;
+    is $?, 0, 'renditions: ffprobe reads the master recording' or diag $out;
+    my %w = map { $_ => 1 } $out =~ /^(\d+)\s*$/mg;    # (ffprobe may list a stream per program)
+    is_deeply [ sort { $a <=> $b } keys %w ], [ 160, 320 ], 'renditions: ... with both video variants';
+
+    # the same, but the bucket lacks one variant's playlist: the master keeps the other
+    my $d2 = File::Temp::tempdir(CLEANUP => 1);
+    spew("$d2/$_", slurp("$d/$_")) for 'index.m3u8', 'stream_0.m3u8', @{ $segs{0} };
+    my ($idw, $S2) = start('s3rec-renditions-partial');
+    upload($S2, $d2);
+    $o = log_size();
+    is stop($idw)->code, 200, 'renditions, one playlist missing: stop: 200';
+    @l = wait_tag($o, 'MB3417', 1);
+    like $l[0] // '', qr/a master of 1 playlists/, 'renditions, one playlist missing: ... recorded with the other';
+    is scalar(grep { /MB3413/ } split /\n/, log_since($o)), 1, 'renditions, one playlist missing: ... the missing one logged once';
+    my $m2 = get("/live-s3/$idw/vod.m3u8")->content;
+    like $m2, qr/^vod\.stream_0\.m3u8$/m, 'renditions, one playlist missing: ... the master names the one recorded';
+    unlike $m2, qr/stream_1/, 'renditions, one playlist missing: ... and not the missing one';
 }
 {
     my ($idd, $S) = start('s3rec-down');
