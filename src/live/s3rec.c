@@ -27,6 +27,7 @@ APLOG_USE_MODULE(broadcast);
 
 #define MAX_PAGES 100                      /* of 1000 keys each          */
 #define MAX_PLAYLIST ((apr_size_t)8 << 20) /* bytes of index.m3u8 read   */
+#define MAX_RENDITIONS 32                  /* playlists of a master read */
 
 typedef struct {
     apr_pool_t *p;
@@ -216,7 +217,7 @@ typedef struct {
     const char *endpoint, *prefix, *id;
     const apr_array_header_t *objs;
     apr_hash_t *done;       /* playlist name -> its recording, or "" */
-    int variants, segments;
+    int tried, variants, segments;
 } master_ctx;
 
 /* The recording of one playlist of the master, PUT to S3: its name, or
@@ -234,6 +235,15 @@ static const char *record_variant(const char *uri, void *data)
         return *out ? out : NULL;
     }
     apr_hash_set(m->done, apr_pstrdup(r->pool, uri), APR_HASH_KEY_STRING, "");
+    if (++m->tried > MAX_RENDITIONS) {
+        if (m->tried == MAX_RENDITIONS + 1) {
+            ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                          MBLOGNO(3419) "recording of stream %s: its master "
+                          "names more than %d playlists: the rest left out",
+                          m->id, MAX_RENDITIONS);
+        }
+        return NULL;
+    }
     if (mb_hls_check_name(uri) != MB_HLS_NAME_OK) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       MBLOGNO(3412) "recording of stream %s: a playlist of "
@@ -286,7 +296,7 @@ static void record_master(request_rec *r, const mb_dir_conf *conf,
                           const body *live)
 {
     master_ctx m = {r, conf, endpoint, prefix, id, objs,
-                    apr_hash_make(r->pool), 0, 0};
+                    apr_hash_make(r->pool), 0, 0, 0};
     const char *master, *why;
     body answer;
     long status;

@@ -191,6 +191,19 @@ for my $kind (sort keys %hostile) {
     is scalar(grep { /MB3413/ } split /\n/, log_since($o)), 1, '... the missing playlist logged once';
     is get("/live-s3/$idm/vod.m3u8")->code, 404, '... recording_url: 404';
 }
+{
+    # a master that names 40 playlists: at most 32 are read at the stop
+    my $d = File::Temp::tempdir(CLEANUP => 1);
+    spew("$d/index.m3u8", "#EXTM3U\n" . join('', map { "#EXT-X-STREAM-INF:BANDWIDTH=${_}000\nv$_.m3u8\n" } 1 .. 40));
+    my ($idx, $S) = start('s3rec-master-many');
+    upload($S, $d);
+    my $o = log_size();
+    is stop($idx)->code, 200, 'stop a stream whose master names 40 playlists: 200';
+    wait_tag($o, 'MB3416', 1);
+    my @since = split /\n/, log_since($o);
+    is scalar(grep { /MB3419/ } @since), 1, '... "more than 32 playlists" logged once';
+    is scalar(grep { /MB3413/ } @since), 32, '... only 32 of them asked of S3';
+}
 
 # ---- several renditions: a master index.m3u8 and two variants ---------------
 {
