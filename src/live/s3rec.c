@@ -164,6 +164,23 @@ static const char *failure(apr_pool_t *p, const char *why, long status,
                               mb_s3_error_code(p, b->buf));
 }
 
+/* PUT the playlist `text` as `name` in the stream's prefix: NULL, or what
+ * went wrong. */
+static const char *put_playlist(request_rec *r, const mb_dir_conf *conf,
+                                const char *endpoint, const char *prefix,
+                                const char *name, const char *text)
+{
+    const char *why;
+    body answer;
+    long status;
+
+    status = s3_call(r, conf, "PUT",
+                     mb_s3_object_url(r->pool, endpoint, conf->api.bucket,
+                                      mb_s3_object_key(r->pool, prefix, name)),
+                     text, strlen(text), 64 * 1024, &answer, &why);
+    return status == 200 ? NULL : failure(r->pool, why, status, &answer);
+}
+
 /* The objects under `prefix`, all pages; NULL after logging why not. */
 static apr_array_header_t *list_prefix(request_rec *r,
                                        const mb_dir_conf *conf,
@@ -227,7 +244,7 @@ static const char *record_variant(const char *uri, void *data)
     master_ctx *m = data;
     request_rec *r = m->r;
     const char *out, *vod, *why, *key;
-    body media, answer;
+    body media;
     long status;
     int kept = 0;
 
@@ -272,16 +289,10 @@ static const char *record_variant(const char *uri, void *data)
         return NULL;
     }
     out = apr_pstrcat(r->pool, "vod.", uri, NULL);
-    status = s3_call(r, m->conf, "PUT",
-                     mb_s3_object_url(r->pool, m->endpoint, m->conf->api.bucket,
-                                      mb_s3_object_key(r->pool, m->prefix,
-                                                       out)),
-                     vod, strlen(vod), 64 * 1024, &answer, &why);
-    if (status != 200) {
+    if ((why = put_playlist(r, m->conf, m->endpoint, m->prefix, out, vod))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(3415) "recording of stream %s: the PUT of %s "
-                      "to S3 failed (%s): left out", m->id, out,
-                      failure(r->pool, why, status, &answer));
+                      "to S3 failed (%s): left out", m->id, out, why);
         return NULL;
     }
     apr_hash_set(m->done, apr_pstrdup(r->pool, uri), APR_HASH_KEY_STRING, out);
@@ -298,8 +309,6 @@ static void record_master(request_rec *r, const mb_dir_conf *conf,
     master_ctx m = {r, conf, endpoint, prefix, id, objs,
                     apr_hash_make(r->pool), 0, 0, 0};
     const char *master, *why;
-    body answer;
-    long status;
 
     master = mb_hls_vod_master(r->pool, live->buf, live->len, record_variant,
                                &m);
@@ -310,16 +319,10 @@ static void record_master(request_rec *r, const mb_dir_conf *conf,
                       id);
         return;
     }
-    status = s3_call(r, conf, "PUT",
-                     mb_s3_object_url(r->pool, endpoint, conf->api.bucket,
-                                      mb_s3_object_key(r->pool, prefix,
-                                                       "vod.m3u8")),
-                     master, strlen(master), 64 * 1024, &answer, &why);
-    if (status != 200) {
+    if ((why = put_playlist(r, conf, endpoint, prefix, "vod.m3u8", master))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(3418) "no recording of stream %s: the PUT of "
-                      "its master vod.m3u8 to S3 failed: %s", id,
-                      failure(r->pool, why, status, &answer));
+                      "its master vod.m3u8 to S3 failed: %s", id, why);
         return;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -334,7 +337,7 @@ void mb_live_s3_finish(request_rec *r, const char *id, const char *prefix)
                                                    &broadcast_module);
     const char *endpoint, *vod, *why;
     apr_array_header_t *objs;
-    body live, answer;
+    body live;
     long status;
     int kept;
 
@@ -381,16 +384,10 @@ void mb_live_s3_finish(request_rec *r, const char *id, const char *prefix)
                       "index.m3u8 is not a media playlist", id);
         return;
     }
-    status = s3_call(r, conf, "PUT",
-                     mb_s3_object_url(r->pool, endpoint, conf->api.bucket,
-                                      mb_s3_object_key(r->pool, prefix,
-                                                       "vod.m3u8")),
-                     vod, strlen(vod), 64 * 1024, &answer, &why);
-    if (status != 200) {
+    if ((why = put_playlist(r, conf, endpoint, prefix, "vod.m3u8", vod))) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
                       MBLOGNO(3407) "no recording of stream %s: the PUT of "
-                      "its vod.m3u8 to S3 failed: %s", id,
-                      failure(r->pool, why, status, &answer));
+                      "its vod.m3u8 to S3 failed: %s", id, why);
         return;
     }
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
