@@ -164,6 +164,23 @@ static const char *failure(apr_pool_t *p, const char *why, long status,
                               mb_s3_error_code(p, b->buf));
 }
 
+/* GET the playlist `name` of the stream's prefix into *out (at most
+ * MAX_PLAYLIST bytes): S3's status, with *why what went wrong unless 200. */
+static long get_playlist(request_rec *r, const mb_dir_conf *conf,
+                         const char *endpoint, const char *prefix,
+                         const char *name, body *out, const char **why)
+{
+    long status = s3_call(r, conf, "GET",
+                          mb_s3_object_url(r->pool, endpoint,
+                                           conf->api.bucket,
+                                           mb_s3_object_key(r->pool, prefix,
+                                                            name)),
+                          NULL, 0, MAX_PLAYLIST, out, why);
+
+    *why = status == 200 ? NULL : failure(r->pool, *why, status, out);
+    return status;
+}
+
 /* PUT the playlist `text` as `name` in the stream's prefix: NULL, or what
  * went wrong. */
 static const char *put_playlist(request_rec *r, const mb_dir_conf *conf,
@@ -234,7 +251,7 @@ typedef struct {
     const char *endpoint, *prefix, *id;
     const apr_array_header_t *objs;
     apr_hash_t *done;       /* playlist name -> its recording, or "" */
-    int tried, variants, segments;
+    int variants, segments;
 } master_ctx;
 
 /* The recording of one playlist of the master, PUT to S3: its name, or
@@ -243,17 +260,17 @@ static const char *record_variant(const char *uri, void *data)
 {
     master_ctx *m = data;
     request_rec *r = m->r;
-    const char *out, *vod, *why, *key;
+    const char *out, *vod, *why, *name;
     body media;
-    long status;
     int kept = 0;
 
     if ((out = apr_hash_get(m->done, uri, APR_HASH_KEY_STRING)) != NULL) {
         return *out ? out : NULL;
     }
-    apr_hash_set(m->done, apr_pstrdup(r->pool, uri), APR_HASH_KEY_STRING, "");
-    if (++m->tried > MAX_RENDITIONS) {
-        if (m->tried == MAX_RENDITIONS + 1) {
+    name = apr_pstrdup(r->pool, uri);
+    apr_hash_set(m->done, name, APR_HASH_KEY_STRING, "");
+    if (apr_hash_count(m->done) > MAX_RENDITIONS) {
+        if (apr_hash_count(m->done) == MAX_RENDITIONS + 1) {
             ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                           MBLOGNO(3419) "recording of stream %s: its master "
                           "names more than %d playlists: the rest left out",
@@ -268,16 +285,12 @@ static const char *record_variant(const char *uri, void *data)
                       "left out", m->id);
         return NULL;
     }
-    key = mb_s3_object_key(r->pool, m->prefix, uri);
-    status = s3_call(r, m->conf, "GET",
-                     mb_s3_object_url(r->pool, m->endpoint,
-                                      m->conf->api.bucket, key),
-                     NULL, 0, MAX_PLAYLIST, &media, &why);
-    if (status != 200) {
+    if (get_playlist(r, m->conf, m->endpoint, m->prefix, name, &media, &why)
+        != 200) {
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       MBLOGNO(3413) "recording of stream %s: its playlist "
                       "%s cannot be read from S3 (%s): left out", m->id, uri,
-                      failure(r->pool, why, status, &media));
+                      why);
         return NULL;
     }
     vod = mb_s3_vod_playlist(r->pool, m->prefix, m->objs,
@@ -295,7 +308,7 @@ static const char *record_variant(const char *uri, void *data)
                       "to S3 failed (%s): left out", m->id, out, why);
         return NULL;
     }
-    apr_hash_set(m->done, apr_pstrdup(r->pool, uri), APR_HASH_KEY_STRING, out);
+    apr_hash_set(m->done, name, APR_HASH_KEY_STRING, out);
     m->variants++;
     m->segments += kept;
     return out;
@@ -307,7 +320,7 @@ static void record_master(request_rec *r, const mb_dir_conf *conf,
                           const body *live)
 {
     master_ctx m = {r, conf, endpoint, prefix, id, objs,
-                    apr_hash_make(r->pool), 0, 0, 0};
+                    apr_hash_make(r->pool), 0, 0};
     const char *master, *why;
 
     master = mb_hls_vod_master(r->pool, live->buf, live->len, record_variant,
@@ -360,16 +373,12 @@ void mb_live_s3_finish(request_rec *r, const char *id, const char *prefix)
                       "vod.m3u8", id);
         return;
     }
-    status = s3_call(r, conf, "GET",
-                     mb_s3_object_url(r->pool, endpoint, conf->api.bucket,
-                                      mb_s3_object_key(r->pool, prefix,
-                                                       "index.m3u8")),
-                     NULL, 0, MAX_PLAYLIST, &live, &why);
+    status = get_playlist(r, conf, endpoint, prefix, "index.m3u8", &live,
+                          &why);
     if (status != 200) {
         ap_log_rerror(APLOG_MARK, status == 404 ? APLOG_WARNING : APLOG_ERR,
                       0, r, MBLOGNO(3405) "no recording of stream %s: its "
-                      "index.m3u8 cannot be read from S3: %s", id,
-                      failure(r->pool, why, status, &live));
+                      "index.m3u8 cannot be read from S3: %s", id, why);
         return;
     }
     if (live.buf && mb_hls_is_master(live.buf, live.len)) {
